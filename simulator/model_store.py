@@ -317,7 +317,7 @@ class ModelStore:
                     f"model '{name}' is incomplete: {Path(side.path).name} missing; {fix}"
                 )
         actual = sha256_of(main, progress, f"verify {name}")
-        if spec.sha256 and actual != spec.sha256:
+        if actual != spec.sha256:
             self._stamp_path(spec).unlink(missing_ok=True)
             raise ModelStoreError(
                 f"model '{name}' is corrupted: sha256 of {main} is {actual}, expected "
@@ -381,7 +381,7 @@ class ModelStore:
         return (
             stamp.get("size") == stat.st_size == spec.size
             and stamp.get("mtime_ns") == stat.st_mtime_ns
-            and (not spec.sha256 or stamp.get("sha256") == spec.sha256)
+            and stamp.get("sha256") == spec.sha256
         )
 
 
