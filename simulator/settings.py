@@ -83,6 +83,16 @@ class Settings(BaseSettings):
     )
     host: str = Field("127.0.0.1", description="Address the web server binds to.")
     port: int = Field(8000, ge=1, le=65535, description="Port of the web server.")
+    session_hours: float = Field(
+        12, gt=0, le=24 * 30, description="How long a web sign-in lasts before signing in again."
+    )
+    max_request_bytes: int = Field(
+        2_000_000, ge=1024, description="Largest HTTP request body (JSON or upload) the server accepts."
+    )
+    ssl_certfile: Path | None = Field(
+        None, description="TLS certificate (PEM) to serve HTTPS directly; with ssl_keyfile."
+    )
+    ssl_keyfile: Path | None = Field(None, description="TLS private key (PEM) for ssl_certfile.")
 
     def with_overrides(self, **overrides: Any) -> Settings:
         """A copy with CLI flags applied; ``None`` means 'flag not given'."""

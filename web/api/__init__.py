@@ -1,0 +1,1 @@
+"""REST API routers (all under ``/api``); OpenAPI docs at ``/docs``."""

@@ -1,0 +1,110 @@
+"""The ASGI application: REST API, OpenAPI docs, the call WebSocket and the browser UI.
+
+``create_app(settings)`` builds everything from one :class:`Settings`; nothing
+is global, so tests create as many independent apps (each with its own
+database) as they like. Migrations run when the app starts.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+
+from simulator.settings import Settings
+from web import ui
+from web.api import accounts, auth
+from web.db.engine import make_engine, make_session_factory
+from web.db.migrate import upgrade
+from web.middleware import BodyLimitMiddleware, SameOriginMiddleware, SecurityHeadersMiddleware
+from web.state import WebState
+
+logger = logging.getLogger("web")
+
+API_DESCRIPTION = """\
+REST API of the sales role-play simulator. Sign in with `POST /api/auth/signin`
+(JSON); the session cookie then authenticates every call. Every POST, PUT, PATCH
+and DELETE must carry the `X-CSRF-Token` header returned by sign-in and
+`GET /api/auth/me`. The live call itself runs over the WebSocket `/ws/call`
+(see `docs/call-protocol.md`).
+"""
+
+
+def build_state(settings: Settings) -> WebState:
+    """Engine, session factory and catalogues for ``settings``."""
+    engine = make_engine(settings.resolved_database_url)
+    recordings = settings.resolved_recordings_dir
+    recordings.mkdir(parents=True, exist_ok=True)
+    return WebState(
+        settings=settings,
+        engine=engine,
+        sessions=make_session_factory(engine),
+        recordings_dir=recordings,
+    )
+
+
+def create_app(settings: Settings, *, state: WebState | None = None) -> FastAPI:
+    """The full web app for ``settings`` (``state`` lets tests inject collaborators)."""
+    state = state or build_state(settings)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        revision = await run_in_threadpool(upgrade, state.engine)
+        logger.info("database at revision %s (%s)", revision, state.engine.url.render_as_string())
+        yield
+        state.engine.dispose()
+
+    app = FastAPI(
+        title="Sales role-play simulator",
+        version="1",
+        description=API_DESCRIPTION,
+        docs_url=None,
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.web = state
+    for router in (auth.router, accounts.router):
+        app.include_router(router)
+    _add_docs(app)
+    app.mount("/static", StaticFiles(directory=ui.STATIC_DIR), name="static")
+    app.include_router(ui.router)
+
+    @app.exception_handler(Exception)
+    async def _unhandled(request: Request, error: Exception) -> JSONResponse:
+        logger.exception("unhandled error on %s %s", request.method, request.url.path)
+        return JSONResponse({"detail": "internal server error; see the server log"}, 500)
+
+    app.add_middleware(SameOriginMiddleware)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_request_bytes)
+    app.add_middleware(SecurityHeadersMiddleware, hsts=settings.ssl_certfile is not None)
+    return app
+
+
+def _add_docs(app: FastAPI) -> None:
+    """Swagger UI from the ``swagger-ui-bundle-v2`` package: no CDN, works offline."""
+    from swagger_ui_bundle import swagger_ui_path
+
+    assets = str(swagger_ui_path)
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json",
+            title="Sales role-play simulator API",
+            swagger_js_url="/docs/assets/swagger-ui-bundle.js",
+            swagger_css_url="/docs/assets/swagger-ui.css",
+            swagger_favicon_url="/docs/assets/favicon-32x32.png",
+        )
+
+    @app.get("/docs/assets/{name}", include_in_schema=False)
+    def docs_asset(name: str) -> FileResponse:
+        allowed = {"swagger-ui-bundle.js", "swagger-ui.css", "favicon-32x32.png"}
+        if name not in allowed:
+            raise HTTPException(404, "no such asset")
+        return FileResponse(f"{assets}/{name}")

@@ -1,0 +1,1 @@
+"""Application services: the web app's side of personas, scorecards, calls and analytics."""
