@@ -19,9 +19,10 @@ from fastapi.staticfiles import StaticFiles
 
 from simulator.settings import Settings
 from web import ui
-from web.api import accounts, auth
+from web.api import accounts, analytics, assignments, auth, calls, personas, scorecards, sessions
 from web.db.engine import make_engine, make_session_factory
 from web.db.migrate import upgrade
+from web.live import LiveBackend, default_backend
 from web.middleware import BodyLimitMiddleware, SameOriginMiddleware, SecurityHeadersMiddleware
 from web.state import WebState
 
@@ -36,8 +37,8 @@ and DELETE must carry the `X-CSRF-Token` header returned by sign-in and
 """
 
 
-def build_state(settings: Settings) -> WebState:
-    """Engine, session factory and catalogues for ``settings``."""
+def build_state(settings: Settings, *, live: LiveBackend | None = None) -> WebState:
+    """Engine, session factory, catalogues and the live-call backend for ``settings``."""
     engine = make_engine(settings.resolved_database_url)
     recordings = settings.resolved_recordings_dir
     recordings.mkdir(parents=True, exist_ok=True)
@@ -46,6 +47,7 @@ def build_state(settings: Settings) -> WebState:
         engine=engine,
         sessions=make_session_factory(engine),
         recordings_dir=recordings,
+        live=live or default_backend(settings),
     )
 
 
@@ -69,7 +71,10 @@ def create_app(settings: Settings, *, state: WebState | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.web = state
-    for router in (auth.router, accounts.router):
+    for router in (
+        auth.router, accounts.router, personas.router, scorecards.router, assignments.router,
+        sessions.router, calls.router, analytics.router,
+    ):
         app.include_router(router)
     _add_docs(app)
     app.mount("/static", StaticFiles(directory=ui.STATIC_DIR), name="static")

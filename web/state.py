@@ -9,7 +9,9 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from simulator.settings import Settings
+from web.live import LiveBackend
 from web.services.personas import PersonaCatalog
+from web.services.scorecards import ScorecardCatalog
 
 
 @dataclass
@@ -18,4 +20,6 @@ class WebState:
     engine: Engine
     sessions: sessionmaker[Session]
     recordings_dir: Path
+    live: LiveBackend
     personas: PersonaCatalog = field(default_factory=PersonaCatalog)
+    scorecards: ScorecardCatalog = field(default_factory=ScorecardCatalog)

@@ -201,6 +201,7 @@ class Call(Base):
     duration_s: Mapped[float | None] = mapped_column(Float)
     session_dir: Mapped[str | None] = mapped_column(String(500))  # relative to recordings dir
     transcript: Mapped[dict[str, Any] | None]
+    events: Mapped[dict[str, Any] | None]  # events.json: brain events with call time + timeline
     metrics: Mapped[dict[str, Any] | None]
     scorecard: Mapped[dict[str, Any] | None]  # as scored, before overrides
     overall: Mapped[float | None] = mapped_column(Float)  # after overrides

@@ -116,6 +116,7 @@ def upgrade() -> None:
     sa.Column('duration_s', sa.Float(), nullable=True),
     sa.Column('session_dir', sa.String(length=500), nullable=True),
     sa.Column('transcript', sa.JSON(), nullable=True),
+    sa.Column('events', sa.JSON(), nullable=True),
     sa.Column('metrics', sa.JSON(), nullable=True),
     sa.Column('scorecard', sa.JSON(), nullable=True),
     sa.Column('overall', sa.Float(), nullable=True),
