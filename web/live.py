@@ -18,7 +18,7 @@ from typing import Protocol
 
 from fastapi.concurrency import run_in_threadpool
 
-from personas.schema import Persona
+from personas import Persona
 from simulator.transport.handler import CallSession, Downlink, SessionRejected
 from simulator.transport.protocol import StartMessage
 

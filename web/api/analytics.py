@@ -1,18 +1,19 @@
-"""Manager dashboard (heatmap and trends) and score exports (CSV, JSON)."""
+"""Skill profiles, the manager dashboard (heatmap and trends) and score exports (CSV, JSON)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, HTTPException, Query, status
 from fastapi.responses import Response
 from sqlalchemy import select
 
-from web.api.deps import CurrentUser, Db, Manager
+from web.api.deps import CurrentUser, Db, Manager, State
 from web.db.models import Call, CallStatus, Role, User
-from web.security.access import restrict_calls, visible_user_ids
+from web.security.access import can_view_user, restrict_calls, visible_user_ids
 from web.services.analytics import export_csv, export_rows, heatmap, weekly_trend
+from web.services.profiles import rep_profile
 
 router = APIRouter(prefix="/api", tags=["analytics"])
 
@@ -87,3 +88,18 @@ def export_scores_csv(
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="scores.csv"'},
     )
+
+
+@router.get("/profile")
+def my_profile(user: CurrentUser, db: Db, state: State) -> dict[str, Any]:
+    """The signed-in user's skill profile: levels, trends, weakest areas, practice plan."""
+    return rep_profile(db, user, state.personas)
+
+
+@router.get("/profile/{user_id}", responses={404: {"description": "no such rep, or not yours"}})
+def rep_profile_for(user_id: int, user: CurrentUser, db: Db, state: State) -> dict[str, Any]:
+    """Another rep's profile (their manager or an admin)."""
+    rep = db.get(User, user_id)
+    if rep is None or not can_view_user(db, user, user_id):
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "no such rep, or you do not manage them")
+    return rep_profile(db, rep, state.personas)

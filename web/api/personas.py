@@ -13,11 +13,11 @@ from fastapi import APIRouter, HTTPException, UploadFile, status
 from pydantic import BaseModel, StringConstraints
 from sqlalchemy import or_, select
 
-from personas.loader import PersonaError
+from personas import PersonaError
 from web.api.deps import Author, CurrentUser, Db, State
 from web.api.schemas import Strict
 from web.db.models import Assignment, CustomPersona, utcnow
-from web.services.personas import issues_as_dicts
+from web.services.personas import PersonaEntry, issues_as_dicts
 
 router = APIRouter(prefix="/api", tags=["personas"])
 
@@ -67,8 +67,6 @@ def _validate(state: State, text: str) -> Validation:
         persona = state.personas.validate(text)
     except PersonaError as error:
         return Validation(valid=False, issues=[Issue(**i) for i in issues_as_dicts(error)], card=None)
-    from web.services.personas import PersonaEntry
-
     return Validation(valid=True, issues=[], card=PersonaEntry(persona, "custom", text).card())
 
 

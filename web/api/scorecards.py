@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, HTTPException, status
 from pydantic import BaseModel, StringConstraints
 
-from evaluation.errors import ScorecardError
+from evaluation import ScorecardError
 from web.api.deps import Author, CurrentUser, Db, State
 from web.api.personas import Issue, YamlIn
 from web.db.models import ScorecardTemplate, utcnow

@@ -8,6 +8,7 @@ revision with ``alembic -x url=sqlite:///x.db -c /dev/null revision
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from alembic import command
@@ -30,6 +31,9 @@ def alembic_config(engine: Engine) -> Config:
 def upgrade(engine: Engine) -> str:
     """Bring the database to the newest revision; returns that revision id."""
     config = alembic_config(engine)
+    alembic_logger = logging.getLogger("alembic")
+    if not alembic_logger.isEnabledFor(logging.DEBUG):
+        alembic_logger.setLevel(logging.WARNING)  # "Context impl SQLiteImpl" on every start is noise
     command.upgrade(config, "head")
     return head_revision(engine)
 

@@ -15,8 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from personas.loader import LIBRARY_DIR, PersonaError, load_library, load_persona_text
-from personas.schema import Persona
+from personas import LIBRARY_DIR, Persona, PersonaError, load_library, load_persona_text
 from web.db.models import CustomPersona
 
 
@@ -82,7 +81,8 @@ class PersonaCatalog:
             if row.id in entries:
                 continue
             try:
-                entries[row.id] = PersonaEntry(load_persona_text(row.yaml_text, row.id), "custom", row.yaml_text)
+                persona = load_persona_text(row.yaml_text, row.id)
+                entries[row.id] = PersonaEntry(persona, "custom", row.yaml_text)
             except PersonaError:
                 continue
         return list(entries.values())

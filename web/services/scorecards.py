@@ -14,9 +14,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from evaluation.engine import score
-from evaluation.errors import ScorecardError
-from evaluation.scorecard import BUILTIN_DIR, Scorecard, builtin_scorecards, load_scorecard, parse_scorecard
+from evaluation import Scorecard, ScorecardError, builtin_scorecards, load_scorecard, parse_scorecard, score
+from evaluation.scorecard import BUILTIN_DIR
 from web.db.models import ScorecardTemplate
 
 DEFAULT_SCORECARD = "ae"
