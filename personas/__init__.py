@@ -1,1 +1,51 @@
-"""personas package."""
+"""Buyer personas: the schema, the loader with line-accurate errors, and the shipped library."""
+
+from personas.loader import (
+    LIBRARY_DIR,
+    PersonaError,
+    PersonaIssue,
+    PersonaLibrary,
+    load_library,
+    load_persona_file,
+    load_persona_text,
+    persona_files,
+)
+from personas.schema import (
+    Company,
+    EndConditions,
+    Examples,
+    Fact,
+    HangUp,
+    NextStep,
+    Objection,
+    Persona,
+    Personality,
+    ReplyLimits,
+    Resolution,
+    Unlock,
+    Voice,
+)
+
+__all__ = [
+    "LIBRARY_DIR",
+    "Company",
+    "EndConditions",
+    "Examples",
+    "Fact",
+    "HangUp",
+    "NextStep",
+    "Objection",
+    "Persona",
+    "PersonaError",
+    "PersonaIssue",
+    "PersonaLibrary",
+    "Personality",
+    "ReplyLimits",
+    "Resolution",
+    "Unlock",
+    "Voice",
+    "load_library",
+    "load_persona_file",
+    "load_persona_text",
+    "persona_files",
+]
