@@ -19,11 +19,23 @@ from fastapi.staticfiles import StaticFiles
 
 from simulator.settings import Settings
 from web import ui
-from web.api import accounts, analytics, assignments, auth, calls, personas, scorecards, sessions
+from web.api import (
+    accounts,
+    analytics,
+    assignments,
+    auth,
+    calls,
+    personas,
+    scorecards,
+    sessions,
+    testchat,
+)
 from web.db.engine import make_engine, make_session_factory
 from web.db.migrate import upgrade
 from web.live import LiveBackend, default_backend
 from web.middleware import BodyLimitMiddleware, SameOriginMiddleware, SecurityHeadersMiddleware
+from web.services.llm import LLMProvider
+from web.services.testchat import TestChats
 from web.state import WebState
 
 logger = logging.getLogger("web")
@@ -42,12 +54,15 @@ def build_state(settings: Settings, *, live: LiveBackend | None = None) -> WebSt
     engine = make_engine(settings.resolved_database_url)
     recordings = settings.resolved_recordings_dir
     recordings.mkdir(parents=True, exist_ok=True)
+    llm = LLMProvider(settings)
     return WebState(
         settings=settings,
         engine=engine,
         sessions=make_session_factory(engine),
         recordings_dir=recordings,
         live=live or default_backend(settings),
+        llm=llm,
+        chats=TestChats(llm),
     )
 
 
@@ -60,6 +75,7 @@ def create_app(settings: Settings, *, state: WebState | None = None) -> FastAPI:
         revision = await run_in_threadpool(upgrade, state.engine)
         logger.info("database at revision %s (%s)", revision, state.engine.url.render_as_string())
         yield
+        await state.llm.aclose()
         state.engine.dispose()
 
     app = FastAPI(
@@ -73,7 +89,7 @@ def create_app(settings: Settings, *, state: WebState | None = None) -> FastAPI:
     app.state.web = state
     for router in (
         auth.router, accounts.router, personas.router, scorecards.router, assignments.router,
-        sessions.router, calls.router, analytics.router,
+        sessions.router, calls.router, analytics.router, testchat.router,
     ):
         app.include_router(router)
     _add_docs(app)

@@ -10,8 +10,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from simulator.settings import Settings
 from web.live import LiveBackend
+from web.services.llm import LLMProvider
 from web.services.personas import PersonaCatalog
 from web.services.scorecards import ScorecardCatalog
+from web.services.testchat import TestChats
 
 
 @dataclass
@@ -21,5 +23,7 @@ class WebState:
     sessions: sessionmaker[Session]
     recordings_dir: Path
     live: LiveBackend
+    llm: LLMProvider
+    chats: TestChats
     personas: PersonaCatalog = field(default_factory=PersonaCatalog)
     scorecards: ScorecardCatalog = field(default_factory=ScorecardCatalog)

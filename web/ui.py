@@ -44,7 +44,7 @@ PAGE_PATTERNS = [
 router = APIRouter(include_in_schema=False)
 
 
-@router.get("/{path:path}")
+@router.api_route("/{path:path}", methods=["GET", "HEAD"])
 def page(path: str) -> FileResponse:
     """The UI shell for a known page path; 404 otherwise."""
     full = "/" + path.rstrip("/") if path else "/"
