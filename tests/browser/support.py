@@ -10,12 +10,13 @@ scores them through the same code path a live call uses.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pytest
 
 from audio import PiperTts, VoiceOptions, write_wav
 
@@ -78,3 +79,113 @@ def synthesize_session(tts: PiperTts, directory: Path, persona: str, lines: Sequ
         {"version": 1, "complete": True, "events": timed_events, "timeline": []}, indent=1))
     (directory / "metrics.json").write_text(json.dumps({"version": 1, "complete": True, "turns": []}))
     return transcript
+
+
+# --- seeded accounts ------------------------------------------------------------
+
+PASSWORD = "correct-horse-7"
+ACCOUNTS: dict[str, tuple[str, str | None]] = {
+    # user name -> (role, team)
+    "admin": ("admin", None),
+    "maria": ("manager", None),
+    "walt": ("manager", None),
+    "rob": ("rep", "East"),
+    "rita": ("rep", "East"),
+    "wes": ("rep", "West"),
+    "tara": ("trainer", None),
+}
+TEAM_MANAGERS = {"East": "maria", "West": "walt"}
+
+
+def seed_accounts(db: Any) -> dict[str, int]:
+    """Create the accounts and teams above; returns user name -> id."""
+    from web.db.models import Role
+    from web.services.accounts import create_team, create_user
+
+    ids: dict[str, int] = {}
+    for name, (role, _) in ACCOUNTS.items():
+        if role in ("admin", "manager"):
+            ids[name] = create_user(db, name, PASSWORD, Role(role), display_name=name.title()).id
+    teams = {team: create_team(db, team, ids[manager]).id for team, manager in TEAM_MANAGERS.items()}
+    for name, (role, team) in ACCOUNTS.items():
+        if name not in ids:
+            ids[name] = create_user(
+                db, name, PASSWORD, Role(role), display_name=name.title(), team_id=teams.get(team or "")
+            ).id
+    return ids
+
+
+def import_session(
+    sessions: Any, recordings_dir: Path, template: Path, username: str, persona_id: str
+) -> str:
+    """Copy a session dir into the recordings dir as a new call of ``username``; ingest and score it."""
+    import shutil
+
+    from sqlalchemy import select
+
+    from web.db.models import User
+    from web.services.calls import ingest, new_call, session_path
+    from web.services.scorecards import ScorecardCatalog
+
+    catalog = ScorecardCatalog()
+    with sessions() as db:
+        user = db.scalar(select(User).where(User.username == username))
+        call = new_call(db, user, persona_id, persona_id, scorecard_id="sdr")
+        shutil.copytree(template, session_path(recordings_dir, call))
+        ingest(db, call, recordings_dir, catalog.score)
+        return call.id
+
+
+# --- app + signed-in clients for API tests -------------------------------------------
+
+
+@dataclass
+class World:
+    """A running app (in-process) with seeded accounts and one scored session per rep."""
+
+    app: Any
+    ids: dict[str, int]
+    calls: dict[str, str]
+
+    @property
+    def state(self) -> Any:
+        return self.app.state.web
+
+    def client(self, username: str | None = None) -> Any:
+        """A TestClient signed in as ``username`` (CSRF header set), or anonymous."""
+        from fastapi.testclient import TestClient
+
+        client = TestClient(self.app)
+        if username is not None:
+            response = client.post("/api/auth/signin", json={"username": username, "password": PASSWORD})
+            assert response.status_code == 200, response.text
+            client.headers["X-CSRF-Token"] = response.json()["csrf_token"]
+        return client
+
+
+def shared_template(tmp_path_factory: pytest.TempPathFactory, voice_path: Path) -> Path:
+    """The scripted discovery call spoken by the real Piper voice, synthesized once per test run."""
+    directory = tmp_path_factory.getbasetemp() / "web-session-template"
+    if not (directory / "transcript.json").is_file():
+        synthesize_session(PiperTts(voice_path), directory, "busy-exec-cold-call", DISCOVERY_CALL)
+    return directory
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory, piper_voice_path: Path, settings: Any) -> Iterator[World]:
+    """An app on a fresh database with the seeded accounts and a scored session per rep."""
+    from fastapi.testclient import TestClient
+
+    from web.app import create_app
+
+    template = shared_template(tmp_path_factory, piper_voice_path)
+    app = create_app(settings.with_overrides(data_dir=tmp_path_factory.mktemp("web")))
+    with TestClient(app):  # runs the lifespan: migrations
+        state = app.state.web
+        with state.sessions() as db:
+            ids = seed_accounts(db)
+        calls = {
+            rep: import_session(state.sessions, state.recordings_dir, template, rep, "busy-exec-cold-call")
+            for rep in ("rob", "rita", "wes")
+        }
+        yield World(app, ids, calls)
