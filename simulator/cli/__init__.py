@@ -12,12 +12,12 @@ import argparse
 import logging
 import sys
 
-from simulator.cli import models
+from simulator.cli import bench_score, models, profile, score
 from simulator.model_store import ModelStoreError
 from simulator.settings import Settings
 
-_COMMANDS = (models,)
-_BENCHES: tuple = ()
+_COMMANDS = (models, score, profile)
+_BENCHES: tuple = (bench_score,)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,97 @@
+"""Edge cases and the reading rules: empty and one-sided calls, question types, fillers, reports."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from evaluation import render_html, render_markdown, score
+from evaluation.language import filler_count, is_backchannel, question_kind, question_spans
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+def _call(*turns: tuple[str, float, float, str], events: list | None = None) -> dict:
+    return {"version": 1, "persona": None, "duration_s": max([t[2] for t in turns], default=0.0),
+            "turns": [{"speaker": s, "start": a, "end": b, "text": x} for s, a, b, x in turns],
+            "events": events or []}
+
+
+def test_empty_call_scores_zero_and_says_why() -> None:
+    result = score(_call(), "ae")
+    assert result.overall == 0 and not result.passed
+    assert result.metrics.questions == 0 and result.metrics.talk_ratio is None
+    assert any("no turns" in w for w in result.warnings)
+    assert result.competencies["discovery"].score == 0
+    assert result.competencies["objection_handling"].level == "Not observed"
+    assert "no turns" in render_markdown(result)
+
+
+def test_one_sided_call_scores_low_and_says_why() -> None:
+    pitch = ("rep", 0.0, 40.0, "Let me tell you about our platform. It does routing, tracking and "
+             "analytics. Customers love it and it integrates with everything you use.")
+    result = score(_call(pitch, ("rep", 41.0, 50.0, "Does that make sense?")), "ae")
+    assert result.overall < 30 and not result.passed
+    assert any("One-sided call: only the rep speaks" in w for w in result.warnings)
+    assert result.metrics.talk_ratio == 1.0 and result.metrics.patience_s is None
+    buyer_only = score(_call(("buyer", 0.0, 5.0, "Hello? Is anyone there?")), "ae")
+    assert any("the rep never speaks" in w for w in buyer_only.warnings)
+
+
+def test_call_without_objections_does_not_count_objection_handling() -> None:
+    result = score(GOLDEN / "no_next_step.json", "ae")
+    oh = result.competencies["objection_handling"]
+    assert oh.score is None and oh.level == "Not observed" and not oh.assessed
+    assert all(c.score is None for c in oh.criteria)
+    assert any("No objection was raised" in w for w in result.warnings)
+    assessed = [c for c in result.competencies.values() if c.score is not None]
+    weighted = sum(c.score * c.weight for c in assessed) / sum(c.weight for c in assessed)
+    assert result.overall == round(weighted)
+
+
+@pytest.mark.parametrize(("sentence", "kind"), [
+    ("What's the hardest part of that?", "open"),
+    ("Got it, so how do you handle onboarding today?", "open"),
+    ("What's the impact, roughly?", "open"),
+    ("Walk me through a typical morning.", "open"),
+    ("Do you use a routing tool?", "closed"),
+    ("Is it mostly manual, or do you have tooling?", "closed"),
+    ("You use Salesforce, right?", "closed"),
+    ("Are they slow?", "closed"),
+])
+def test_open_and_closed_questions(sentence: str, kind: str) -> None:
+    assert question_kind(sentence) == kind
+
+
+def test_question_spans_are_sentences_of_the_turn() -> None:
+    text = "Thanks. Tell me about your team. How many reps? We help teams like yours."
+    spans = question_spans(text)
+    assert [text[s.start:s.end] for s in spans] == ["Tell me about your team.", "How many reps?"]
+
+
+def test_fillers_and_backchannels() -> None:
+    assert filler_count("Um, so, uh, you know, it basically, like, works. I mean it.") == 6
+    assert filler_count("Do you know what I need? What kind of tools?") == 0
+    assert is_backchannel("Mm-hmm.") and is_backchannel("Yeah, right.")
+    assert not is_backchannel("Yeah, we use spreadsheets.")
+
+
+def test_backchannel_does_not_break_a_monologue_or_count_as_an_interruption() -> None:
+    result = score(_call(
+        ("rep", 0.0, 50.0, "Our platform does a lot. " * 20),
+        ("buyer", 20.0, 20.6, "Mm-hmm."),
+        ("rep", 50.5, 80.0, "And it also does more things for your team. " * 10),
+        ("buyer", 81.0, 85.0, "Okay, I see. That is a lot of features."),
+    ), "ae")
+    assert result.metrics.longest_monologue_s == 80.0
+    assert result.metrics.interruptions == 0
+
+
+def test_html_report_escapes_transcript_text() -> None:
+    result = score(_call(("rep", 0, 3, "What does <b>this</b> & that cost you?"),
+                         ("buyer", 4, 8, "About 10 hours a week of overtime.")), "ae")
+    page = render_html(result)
+    assert "&lt;b&gt;this&lt;/b&gt; &amp; that" in page and "<b>this</b>" not in page
+    markdown = render_markdown(result)
+    assert "| Rep talk ratio |" in markdown and "## Conversation metrics" in markdown
