@@ -35,7 +35,11 @@ RAISED: dict[str, re.Pattern[str]] = {
         r"above my pay ?grade", r"sign-?off from", r"someone else (?:decides|signs|approves)",
         r"(?:isn't|is not) up to me"),
     "timing": phrases(
-        r"not a good time", r"bad time", r"next (?:quarter|year)", r"too busy",
+        r"(?:not|isn't|is not) (?:a good|the right) time", r"bad time", r"too busy",
+        r"(?:maybe|wait(?:ing)? (?:until|till)|revisit|circle back|come back to (?:this|it)|"
+        r"look at (?:this|it)|talk again|reconnect|better) (?:\w+ ){0,4}(?:next|in) (?:quarter|"
+        r"year|month|a few months)", r"next (?:quarter|year) (?:would be|is|might be) better",
+        r"not (?:until|before) next",
         r"not right now", r"not (?:a|the) priority (?:right now|this quarter|this year)",
         r"revisit (?:this|it|that) (?:later|next|in)", r"circle back (?:in|next|later)",
         r"maybe later", r"in a few months", r"timing (?:isn't|is not|is) (?:great|right|bad|off)",
@@ -51,7 +55,9 @@ RAISED: dict[str, re.Pattern[str]] = {
         r"not relevant"),
     "status_quo": phrases(
         r"we're (?:fine|happy|good|okay) with", r"happy with (?:what|our|the|how)",
-        r"works (?:well enough|fine|okay) (?:for us)?", r"already (?:have|use|got) (?:a|an|\w+ )",
+        r"works (?:well enough|fine|okay) (?:for us)?",
+        r"already (?:have|use|got) (?:a |an )?(?:solution|tool|vendor|system|provider|something)"
+        r" (?:for|that)",
         r"don't see (?:the|a|any) (?:need|reason) to change", r"not broken",
         r"(?:we've|we have) always done", r"if it ain't broke"),
 }

@@ -37,12 +37,16 @@ class ReferenceRange(BaseModel):
         return "in range"
 
     def describe(self) -> str:
+        """'0.35–0.55' style bounds; shares ('of talk time') read as percentages."""
+        def show(value: float) -> str:
+            return f"{value:.0%}" if self.unit.startswith("of ") else f"{value:g}"
+
         if self.low is not None and self.high is not None:
-            bounds = f"{self.low:g}–{self.high:g}"
+            bounds = f"{show(self.low)}–{show(self.high)}"
         elif self.low is not None:
-            bounds = f"≥ {self.low:g}"
+            bounds = f"≥ {show(self.low)}"
         elif self.high is not None:
-            bounds = f"≤ {self.high:g}"
+            bounds = f"≤ {show(self.high)}"
         else:
             bounds = "—"
         return f"{bounds} {self.unit}".strip()

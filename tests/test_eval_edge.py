@@ -8,6 +8,7 @@ import pytest
 
 from evaluation import render_html, render_markdown, score
 from evaluation.language import filler_count, is_backchannel, question_kind, question_spans
+from evaluation.objections import detect_category
 
 GOLDEN = Path(__file__).parent / "golden"
 
@@ -95,3 +96,26 @@ def test_html_report_escapes_transcript_text() -> None:
     assert "&lt;b&gt;this&lt;/b&gt; &amp; that" in page and "<b>this</b>" not in page
     markdown = render_markdown(result)
     assert "| Rep talk ratio |" in markdown and "## Conversation metrics" in markdown
+
+
+@pytest.mark.parametrize(("text", "category"), [
+    ("Honestly, that's a bit expensive for us.", "price"),
+    ("Our budget is tight this year.", "price"),
+    ("It's not my decision, I need to run it by our CFO.", "authority"),
+    ("We're mid-migration, so this isn't a good time.", "timing"),
+    ("Maybe we can revisit this next quarter.", "timing"),
+    ("We're also looking at another vendor.", "competitor"),
+    ("Every vendor says that, so I'm skeptical.", "trust"),
+    ("We're happy with what we have.", "status_quo"),
+    ("We already have a tool for that.", "status_quo"),
+    ("We're opening twelve stores next year.", None),
+    ("We already use Salesforce for the pipeline.", None),
+    ("The cost of those errors is huge for us.", None),
+    ("Who else would be involved?", None),
+])
+def test_objections_detected_in_real_call_words(text: str, category: str | None) -> None:
+    hit = detect_category(text)
+    assert (hit[0] if hit else None) == category
+    if hit:
+        span = hit[1]
+        assert text[span.start:span.end].strip()

@@ -7,6 +7,7 @@ trainer would make about them, not numbers copied from the implementation.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -169,3 +170,10 @@ def test_defensive_monologue_and_escalation_in_the_pitch(ae: dict[str, ScoreResu
     assert objections[0]["category"] == "status_quo" and objections[0]["defensive"]
     assert not any(o["resolved"] for o in objections)
     assert all(o["score"] < 40 for o in objections)
+
+
+def test_json_round_trips_into_the_result_model(ae: dict[str, ScoreResult]) -> None:
+    """The web app stores the JSON and rebuilds results from it for profiles."""
+    for result in ae.values():
+        data = json.loads(json.dumps(result.model_dump(mode="json")))
+        assert ScoreResult.model_validate(data) == result
