@@ -70,6 +70,23 @@ class Settings(BaseSettings):
     llm_threads: int = Field(2, ge=1, description="CPU threads for the embedded LLM server.")
     llm_context: int = Field(4096, ge=512, description="Context window of the embedded LLM server.")
 
+    # --- live call -----------------------------------------------------------
+    call_max_sessions: int = Field(
+        4, ge=1, le=64, description="Live calls one process runs at once; more are refused."
+    )
+    call_endpoint_silence_ms: int = Field(
+        400, ge=200, le=2000, description="Rep silence that ends a turn (after the transcript is final)."
+    )
+    call_transcript_pause_ms: int = Field(
+        240, ge=120, le=2000, description="Pause after which the rep's words are finalised and the reply is started early."
+    )
+    call_barge_in_min_s: float = Field(
+        0.2, ge=0.05, le=2.0, description="Rep speech that pauses the buyer (barge-in); shorter sounds are ignored."
+    )
+    call_acknowledgements: float = Field(
+        0.8, ge=0.0, le=1.0, description="Share of replies opened with a short authored acknowledgement (0 = never)."
+    )
+
     # --- storage and web -----------------------------------------------------
     data_dir: Path = Field(
         default_factory=_default_data_dir,

@@ -13,11 +13,12 @@ import logging
 import sys
 
 from simulator.cli import bench_score, models, profile, score
+from simulator.cli import bench_latency, simulate, worker
 from simulator.model_store import ModelStoreError
 from simulator.settings import Settings
 
-_COMMANDS = (models, score, profile)
-_BENCHES: tuple = (bench_score,)
+_COMMANDS = (models, score, profile, simulate, worker)
+_BENCHES: tuple = (bench_score, bench_latency)
 
 
 def build_parser() -> argparse.ArgumentParser:
