@@ -72,7 +72,7 @@ def objections_detail(analysis: Analysis) -> list[dict[str, Any]]:
 def metric_ranges(metrics: ConversationMetrics) -> dict[str, dict[str, Any]]:
     out = {}
     for key, reference in REFERENCE_RANGES.items():
-        value = metrics.values.get(key)
+        value = metrics.values.get(key, metrics.extra.get(key))
         out[key] = {
             "label": reference.label, "low": reference.low, "high": reference.high,
             "unit": reference.unit, "range": reference.describe(),

@@ -79,6 +79,10 @@ REFERENCE_RANGES: dict[str, ReferenceRange] = {r.metric: r for r in (
                    low=None, high=1,
                    note="several questions in one breath let the buyer answer only the easiest",
                    source=GUIDELINE),
+    ReferenceRange(metric="question_spread", label="Question spread", unit="(0–1)",
+                   low=0.6, high=None,
+                   note="1 = questions spread evenly over the call's thirds, 0 = all in one "
+                        "third", source=GUIDELINE),
     ReferenceRange(metric="patience_s", label="Patience (pause before replying)", unit="s",
                    low=0.6, high=None,
                    note="the natural turn gap is ~0.2 s; letting the buyer finish takes longer",

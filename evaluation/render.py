@@ -51,7 +51,8 @@ def _verdict(result: ScoreResult) -> str:
 
 def _metric_rows(result: ScoreResult) -> list[tuple[str, str, str, str, str]]:
     rows = []
-    values = result.metrics.model_dump()
+    values = {**result.metrics.model_dump()}
+    values["question_spread"] = result.metric_extras.get("question_spread")
     for key, value in values.items():
         ref = result.metric_ranges.get(key, {})
         rows.append((ref.get("label", key), _value(key, value), ref.get("range", ""),
