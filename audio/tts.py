@@ -7,8 +7,11 @@ so playback can start after the first clause instead of the whole reply.
 One voice can sound like several personas: :class:`VoiceOptions` carries
 Piper's own knobs plus a pitch shift. The shift is done by resampling (the
 audio is read as if recorded at ``rate * factor``), which also changes the
-tempo by the same factor; Piper's ``length_scale`` is scaled to compensate,
-so ``length_scale`` alone decides the speaking rate.
+tempo by the same factor; Piper's ``length_scale`` is raised to compensate,
+so ``length_scale`` alone decides the speaking rate. Duration is not
+proportional to ``length_scale`` (short phonemes round up to one frame, so
+about a quarter of the time is fixed), so the compensation uses a linear
+duration model measured on the voice once, at warm-up.
 
 Piper's default normalisation scales every sentence to full scale, which both
 clips after resampling and makes loudness jump between sentences. It is off
@@ -39,7 +42,9 @@ from audio.text_chunks import split_for_speech
 logger = logging.getLogger(__name__)
 
 _SPEAKABLE = re.compile(r"\w")
+_CALIBRATION = "We already have a vendor for that, and the budget is tight this quarter."
 _LIMIT_KNEE = 0.9  # the soft limiter is linear below this magnitude
+_LIMIT_CEILING = 0.98  # ... and approaches this one, so full scale is never reached
 
 
 @dataclass(frozen=True)
@@ -97,12 +102,12 @@ class TtsChunk:
 
 
 def soft_limit(audio: np.ndarray) -> np.ndarray:
-    """Leave samples below the knee alone; bend larger ones smoothly towards (never to) 1."""
+    """Leave samples below the knee alone; bend larger ones smoothly towards the ceiling."""
     magnitude = np.abs(audio)
     over = magnitude > _LIMIT_KNEE
     if not over.any():
         return audio
-    headroom = 1.0 - _LIMIT_KNEE
+    headroom = _LIMIT_CEILING - _LIMIT_KNEE
     limited = _LIMIT_KNEE + headroom * np.tanh((magnitude[over] - _LIMIT_KNEE) / headroom)
     out = audio.copy()
     out[over] = np.sign(audio[over]) * limited
@@ -138,9 +143,38 @@ class PiperTts:
         self._voice = load_piper(self.voice_path)
         self.native_rate = int(self._voice.config.sample_rate)
         self._lock = threading.Lock()
+        self._fixed_share: float | None = None
         if warm_up:
-            for _ in self.synthesize("Hello there."):
-                pass
+            self._duration_model()  # also runs the first (slow) inference
+
+    def _duration_model(self) -> float:
+        """Share of speech time that does not scale with ``length_scale`` (measured once).
+
+        Duration ~ fixed + variable * length_scale; measured at two length scales on a
+        calibration sentence with the noise off, so it is deterministic.
+        """
+        if self._fixed_share is None:
+            durations = []
+            for length_scale in (0.5, 3.0):
+                config = SynthesisConfig(length_scale=length_scale, noise_scale=0.0,
+                                         noise_w_scale=0.0, normalize_audio=False)
+                with self._lock:
+                    durations.append(sum(c.audio_float_array.size
+                                         for c in self._voice.synthesize(_CALIBRATION, config)))
+            slope = (durations[1] - durations[0]) / 2.5
+            fixed = durations[0] - 0.5 * slope
+            self._fixed_share = min(0.9, max(0.0, fixed / (fixed + slope)))
+        return self._fixed_share
+
+    def effective_length_scale(self, voice: VoiceOptions) -> float:
+        """Piper length scale that gives ``voice.length_scale``'s tempo after the pitch shift."""
+        factor = voice.pitch_factor
+        if factor == 1.0:
+            return voice.length_scale
+        fixed = self._duration_model()
+        variable = 1.0 - fixed
+        # solve fixed + variable * ls_eff == factor * (fixed + variable * length_scale)
+        return (factor * (fixed + variable * voice.length_scale) - fixed) / variable
 
     def synthesize(
         self, text: str, options: VoiceOptions | None = None, sample_rate: int | None = None
@@ -155,7 +189,7 @@ class PiperTts:
         voice = options or self.options
         rate = check_rate(sample_rate or self.sample_rate, "TTS output rate")
         config = SynthesisConfig(
-            length_scale=voice.length_scale * voice.pitch_factor,
+            length_scale=self.effective_length_scale(voice),
             noise_scale=voice.noise_scale,
             noise_w_scale=voice.noise_w,
             normalize_audio=False,

@@ -49,6 +49,9 @@ class VadOptions:
     """Trailing silence that ends a turn. At 700 ms or less, 1 s thinking pauses split turns."""
     ignore_initial_ms: int = 500
     """Audio after the stream opens that is never treated as speech."""
+    floor_dbfs: float = -55.0
+    """Frames quieter than this (RMS, dB below full scale) are never speech: webrtcvad calls
+    steady low noise voiced. -55 dBFS is far below speech into any working microphone."""
     release_db: float | None = 35.0
     """Inside a turn, frames this far below the turn's loudest frame count as silence even
     when webrtcvad still says voiced (its ~100 ms hangover). ``None`` trusts webrtcvad alone."""
@@ -67,6 +70,8 @@ class VadOptions:
                 raise ValueError(f"VadOptions.{name} must be at least frame_ms ({self.frame_ms})")
         if self.ignore_initial_ms < 0:
             raise ValueError("VadOptions.ignore_initial_ms must not be negative")
+        if self.floor_dbfs >= 0:
+            raise ValueError("VadOptions.floor_dbfs must be below 0 dBFS")
         if self.release_db is not None and self.release_db <= 0:
             raise ValueError("VadOptions.release_db must be positive (or None)")
 
@@ -111,6 +116,7 @@ class EndpointingVad:
         self._onset_needed = max(1, math.ceil(self._onset_frames * _ONSET_VOICED_SHARE))
         self._silence_frames = math.ceil(self.options.silence_ms / self.options.frame_ms)
         self._ignore_samples = self.options.sample_rate * self.options.ignore_initial_ms // 1000
+        self._floor_rms = 32768 * 10 ** (self.options.floor_dbfs / 20)
         release = self.options.release_db
         self._release_ratio = 0.0 if release is None else 10 ** (-release / 20)
         self.reset()
@@ -172,6 +178,8 @@ class EndpointingVad:
         if self._position <= self._ignore_samples:
             voiced = False  # still classified above, so webrtcvad's noise estimate adapts
         rms = float(np.sqrt(np.mean(np.square(frame, dtype=np.float64))))
+        if rms < self._floor_rms:
+            voiced = False
         if self._speaking:
             self._turn_peak_rms = max(self._turn_peak_rms, rms if voiced else 0.0)
             if voiced and rms < self._turn_peak_rms * self._release_ratio:

@@ -6,11 +6,11 @@ Whisper encoder accepts a shorter window; padding the features to the clip
 length plus ~1.5 s and calling ``encode`` + ``generate`` on the model directly
 is several times faster on short turns with the same accuracy.
 
-Two risks, both guarded here: with no margin the decoder tends to repeat
-itself, and a short window gives the model less room to notice it is done.
-So the features always get a margin, the token budget is capped by the clip
-duration, and :meth:`FastDecode.looks_degenerate` flags repetitive or runaway
-output so the caller can fall back to the standard 30 s path.
+The risk is that with a short window the decoder does not notice it is done
+and reads the clip again. Guards: the features get a margin of padding, a
+mild repetition penalty discourages re-reading, the token budget is capped by
+the clip duration, and :meth:`FastDecode.looks_degenerate` flags repeated or
+runaway output so the caller can fall back to the standard 30 s path.
 """
 
 from __future__ import annotations
@@ -29,6 +29,11 @@ _MAX_TEXT_TOKENS = 448  # Whisper's decoder context
 # Above this gzip compression ratio the text is a loop ("the the the ..."),
 # the same threshold faster-whisper uses for its temperature fallback.
 COMPRESSION_RATIO_LIMIT = 2.4
+# A mild penalty on already-generated tokens stops the short-window decoder from
+# re-reading the clip. Measured on 18 Piper clips with tiny.en: 1.0 -> WER 54 %
+# (loops), 1.1 -> 1.5 % (standard 30 s path: 1.0 %), 1.2+ drops genuinely
+# repeated words ("we need it, we really need it" -> "we need it").
+REPETITION_PENALTY = 1.1
 # Token budget: generous for fast speech (English runs ~4-5 tokens/s).
 _TOKENS_PER_SECOND = 12
 _TOKENS_BASE = 12
@@ -48,25 +53,24 @@ class FastDecode:
     def looks_degenerate(self) -> bool:
         """True when the output loops or ran into the token cap: redo it the standard way."""
         return (self.hit_token_cap or self.compression_ratio > COMPRESSION_RATIO_LIMIT
-                or has_phrase_loop(self.text))
+                or has_repeated_phrase(self.text))
 
 
-def has_phrase_loop(text: str, repeats: int = 3, min_words: int = 6) -> bool:
-    """True when a phrase repeats back to back ``repeats`` times covering ``min_words`` words.
+def has_repeated_phrase(text: str, words: int = 4) -> bool:
+    """True when some run of ``words`` words occurs twice: the decoder started over.
 
-    Short texts slip under the compression-ratio test ("Thanks for taking.
-    Thanks for taking. Thanks for taking"); a genuine "no, no, no" is too
-    short to count.
+    The failure of a short window is re-reading the clip ("How many people are
+    involved? How many people are involved?"), which a compression-ratio test
+    misses on short texts. Genuine speech rarely repeats four words verbatim,
+    and when it does the only cost is a standard-path decode.
     """
-    words = [w.strip(".,!?;:-\"'").lower() for w in text.split()]
-    for size in range(1, len(words) // repeats + 1):
-        if size * repeats < min_words:
-            continue
-        for start in range(len(words) - size * repeats + 1):
-            phrase = words[start : start + size]
-            if all(words[start + k * size : start + (k + 1) * size] == phrase
-                   for k in range(1, repeats)):
-                return True
+    tokens = [w.strip(".,!?;:-\"'").lower() for w in text.split()]
+    seen: set[tuple[str, ...]] = set()
+    for start in range(len(tokens) - words + 1):
+        gram = tuple(tokens[start : start + words])
+        if gram in seen:
+            return True
+        seen.add(gram)
     return False
 
 
@@ -120,6 +124,7 @@ class ShortWindowDecoder:
             return_no_speech_prob=True,
             suppress_blank=True,
             suppress_tokens=self._suppress,
+            repetition_penalty=REPETITION_PENALTY,
         )[0]
         tokens = [t for t in result.sequences_ids[0] if t < self._tokenizer.eot]
         text = self._tokenizer.decode(tokens).strip()

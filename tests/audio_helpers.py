@@ -64,6 +64,12 @@ def quiet_noise(samples: int, level: float = 0.001, seed: int = 7) -> np.ndarray
     return (rng.standard_normal(samples) * level * 32768).astype(np.int16)
 
 
+_NUMBERS = dict(enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve".split()
+))
+
+
 def normalise_words(text: str) -> str:
-    """Lower-case words without punctuation, for WER."""
-    return " ".join(re.sub(r"[^a-z0-9' ]+", " ", text.lower()).split())
+    """Lower-case words without punctuation, small numbers spelled out ("3" = "three"), for WER."""
+    words = re.sub(r"[^a-z0-9' ]+", " ", text.lower()).split()
+    return " ".join(_NUMBERS.get(int(w), w) if w.isdigit() else w for w in words)
