@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from tests.browser.support import World, world  # noqa: F401  (module fixture)
+from tests.browser.support import World, web_settings, world  # noqa: F401  (fixtures)
 
 
 # --- accounts and sign-in ---------------------------------------------------------------
@@ -76,6 +76,7 @@ def test_sign_out_invalidates_the_cookie(world: World) -> None:
     cookie = dict(client.cookies)
     assert client.post("/api/auth/signout").status_code == 204
     replay = TestClient(world.app, cookies=cookie)
+    replay.portal = world.portal
     assert replay.get("/api/auth/me").status_code == 401
 
 

@@ -146,6 +146,8 @@ class World:
     app: Any
     ids: dict[str, int]
     calls: dict[str, str]
+    portal: Any
+    """The event loop of the app's lifespan; every client runs on it, as under uvicorn."""
 
     @property
     def state(self) -> Any:
@@ -156,6 +158,7 @@ class World:
         from fastapi.testclient import TestClient
 
         client = TestClient(self.app)
+        client.portal = self.portal
         if username is not None:
             response = client.post("/api/auth/signin", json={"username": username, "password": PASSWORD})
             assert response.status_code == 200, response.text
@@ -172,15 +175,21 @@ def shared_template(tmp_path_factory: pytest.TempPathFactory, voice_path: Path) 
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory, piper_voice_path: Path, settings: Any) -> Iterator[World]:
+def web_settings(settings: Any) -> Any:
+    """Settings the ``world`` app runs with; a module overrides this to point at an LLM."""
+    return settings
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory, piper_voice_path: Path, web_settings: Any) -> Iterator[World]:
     """An app on a fresh database with the seeded accounts and a scored session per rep."""
     from fastapi.testclient import TestClient
 
     from web.app import create_app
 
     template = shared_template(tmp_path_factory, piper_voice_path)
-    app = create_app(settings.with_overrides(data_dir=tmp_path_factory.mktemp("web")))
-    with TestClient(app):  # runs the lifespan: migrations
+    app = create_app(web_settings.with_overrides(data_dir=tmp_path_factory.mktemp("web")))
+    with TestClient(app) as lifespan:  # runs the lifespan: migrations
         state = app.state.web
         with state.sessions() as db:
             ids = seed_accounts(db)
@@ -188,4 +197,4 @@ def world(tmp_path_factory: pytest.TempPathFactory, piper_voice_path: Path, sett
             rep: import_session(state.sessions, state.recordings_dir, template, rep, "busy-exec-cold-call")
             for rep in ("rob", "rita", "wes")
         }
-        yield World(app, ids, calls)
+        yield World(app, ids, calls, lifespan.portal)
