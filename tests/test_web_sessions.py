@@ -6,7 +6,7 @@ import csv
 import io
 import json
 
-from tests.browser.support import World, world  # noqa: F401  (module fixture)
+from tests.browser.support import World, web_settings, world  # noqa: F401  (fixtures)
 
 
 def test_session_detail_has_transcript_events_and_an_evidence_backed_scorecard(world: World) -> None:
