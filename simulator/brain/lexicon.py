@@ -17,7 +17,11 @@ TOPIC_PHRASES: dict[str, tuple[str, ...]] = {
         "hardest", "slow(s|ing)? (you|things) down", "what's broken",
     ),
     "budget": ("budget", "spend", "afford", "fund", "allocat", "money", "invest", "how much do you pay"),
-    "pricing": ("pric", "cost", "expensive", "cheap", "quote", "discount", "fee", "per seat", "licen[cs]"),
+    "pricing": (
+        "pric", "expensive", "cheap", "quote", "discount", "fee", "per seat", "licen[cs]",
+        "how much (does|is|would|will) (it|this|that|your|the)", "cost of (the|your|this) "
+        "(product|tool|platform|software|solution|service)",
+    ),
     "timeline": (
         "timeline", "when", "deadline", "how soon", "quarter", "q[1-4]", "this year", "next year",
         "urgen", "date", "timing", "go[- ]live", "by the end of",

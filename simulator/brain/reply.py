@@ -10,7 +10,11 @@ never emits a violating clause:
   failure (down, timeout, garbage) releases an authored line for the intent
   instead (``fallback``);
 * a violation after some clauses were released cannot take them back: the reply
-  ends at the last clean clause (``truncated``), and the bad clause is dropped.
+  ends at the last clean clause (``truncated``), and the bad clause is dropped;
+* a reply that should reveal a fact is held back until a clause actually says it
+  (one of the fact's markers), so a ``fact_revealed`` event always matches what
+  the rep heard; a reveal reply that never says it is retried, then replaced by
+  the fact's authored line.
 
 Every violation becomes a ``guardrail_violation`` event and is logged.
 """
@@ -25,7 +29,7 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 
 from personas.schema import Persona
-from personas.textstats import count_words
+from personas.textstats import contains_phrase, count_words
 from simulator.brain.guardrails import Guardrails, Violation
 from simulator.brain.policy import Decision
 from simulator.events import BrainEvent, GuardrailViolation
@@ -80,6 +84,8 @@ class ReplyRecord:
     source: str = "llm"
     """``llm`` or ``fallback``."""
     violations: list[str] = field(default_factory=list)
+    missed_reveals: int = 0
+    """Attempts discarded because a reveal reply never said the fact."""
     llm_error: str | None = None
     first_token_s: float | None = None
     """From the request to the first token of the reply that was used."""
@@ -105,6 +111,7 @@ def authored_line(persona: Persona, decision: Decision, rng: random.Random, avoi
 class _Attempt:
     violation: Violation | None = None
     error: str | None = None
+    missed_reveal: bool = False
 
 
 class ReplyWriter:
@@ -160,6 +167,9 @@ class ReplyWriter:
             if attempt.error is not None:
                 record.llm_error = attempt.error
                 break  # a down or slow server will not do better on a second try
+            if attempt.missed_reveal:
+                record.missed_reveals += 1
+                logger.info("reveal reply for %s never said the fact; retrying", self.persona.id)
         line = authored_line(self.persona, decision, self.rng, avoid=self.last_fallback)
         self.last_fallback = line
         record.source = "fallback"
@@ -202,24 +212,37 @@ class ReplyWriter:
         splitter = ClauseSplitter()
         chunks = stream.__aiter__()
         first = True
+        # a reveal is held back until the fact is actually said: the fact_revealed
+        # event must match what the rep heard
+        fact = decision.fact if decision.intent == "reveal" else None
+        held: list[str] = []
         try:
             async for delta in chunks:
                 for clause in splitter.feed(delta):
-                    clause, attempt.violation = self._vet(clause, first, released, decision, allowed_facts)
+                    clause, attempt.violation = self._vet(clause, first, [*released, *held], decision, allowed_facts)
                     first = False
                     if attempt.violation is not None:
                         return
                     if clause:
-                        yield clause
-                pending = " ".join([*released, splitter.buffer])
+                        held.append(clause)
+                    if fact is None or _says(held, fact.markers):
+                        fact = None
+                        while held:
+                            yield held.pop(0)
+                pending = " ".join([*released, *held, splitter.buffer])
                 if count_words(pending) > self.persona.reply_limits.max_words:
                     attempt.violation = self.guardrails.check_length(pending)
                     return
             tail = splitter.flush()
-            if tail and (stream.finish_reason != "length" or not released):
-                clause, attempt.violation = self._vet(tail, first, released, decision, allowed_facts)
+            if tail and (stream.finish_reason != "length" or not (released or held)):
+                clause, attempt.violation = self._vet(tail, first, [*released, *held], decision, allowed_facts)
                 if attempt.violation is None and clause:
-                    yield clause
+                    held.append(clause)
+            if attempt.violation is None and (fact is None or _says(held, fact.markers)):
+                while held:
+                    yield held.pop(0)
+            elif attempt.violation is None:
+                attempt.missed_reveal = True
         except LLMError as error:
             attempt.error = f"{type(error).__name__}: {error}"
             logger.warning("LLM failed for %s; using an authored line: %s", self.persona.id, error)
@@ -229,14 +252,20 @@ class ReplyWriter:
             await chunks.aclose()  # type: ignore[attr-defined]
 
     def _vet(
-        self, clause: str, first: bool, released: list[str], decision: Decision, allowed: set[str]
+        self, clause: str, first: bool, before: list[str], decision: Decision, allowed: set[str]
     ) -> tuple[str, Violation | None]:
+        """Clean the first clause, then apply every rule; ``before`` = clauses already accepted."""
         violation = None
         if first:
             clause, violation = self.guardrails.clean(clause)
         violation = (
             violation
             or self.guardrails.check_content(clause, allowed, decision.intent)
-            or self.guardrails.check_length(" ".join([*released, clause]))
+            or self.guardrails.check_length(" ".join([*before, clause]))
         )
         return clause, violation
+
+
+def _says(clauses: list[str], markers: list[str]) -> bool:
+    text = " ".join(clauses)
+    return any(contains_phrase(text, marker) for marker in markers)

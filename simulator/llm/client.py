@@ -123,6 +123,9 @@ class ChatStream:
             raise LLMTimeout(f"{base_url} stopped answering in time") from None
         except openai.APIError as error:
             raise _translate(error, base_url) from error
+        except (ValueError, KeyError, TypeError, AttributeError) as error:
+            # a server that answers with something that is not an OpenAI stream
+            raise LLMBadResponse(f"{base_url} sent an unusable stream: {error!r:.200}") from error
         finally:
             if response is not None:
                 await response.close()
@@ -187,7 +190,9 @@ class LLMClient:
             raise LLMTimeout(f"no answer from {self.options.base_url} in time") from None
         except openai.APIError as error:
             raise _translate(error, self.options.base_url) from error
-        if not response.choices:
+        except (ValueError, KeyError, TypeError, AttributeError) as error:
+            raise LLMBadResponse(f"unusable answer: {error!r:.200}") from error
+        if not getattr(response, "choices", None):
             raise LLMBadResponse("the server returned no choices")
         return response.choices[0].message.content or ""
 
@@ -227,8 +232,11 @@ class LLMClient:
                 raise _translate(error, self.options.base_url) from error
             except openai.APIError as error:
                 raise _translate(error, self.options.base_url) from error
+            except (ValueError, KeyError, TypeError, AttributeError) as error:
+                raise LLMBadResponse(f"unusable answer: {error!r:.200}") from error
             self._json_mode = mode
-            content = response.choices[0].message.content if response.choices else None
+            choices = getattr(response, "choices", None)
+            content = choices[0].message.content if choices else None
             try:
                 value = json.loads(content or "")
             except json.JSONDecodeError as error:
