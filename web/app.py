@@ -32,7 +32,7 @@ from web.api import (
 )
 from web.db.engine import make_engine, make_session_factory
 from web.db.migrate import upgrade
-from web.live import LiveBackend, default_backend
+from web.live import LiveBackend, RuntimeBackend
 from web.middleware import BodyLimitMiddleware, SameOriginMiddleware, SecurityHeadersMiddleware
 from web.services.llm import LLMProvider
 from web.services.testchat import TestChats
@@ -60,21 +60,30 @@ def build_state(settings: Settings, *, live: LiveBackend | None = None) -> WebSt
         engine=engine,
         sessions=make_session_factory(engine),
         recordings_dir=recordings,
-        live=live or default_backend(settings),
+        live=live or RuntimeBackend(settings),
         llm=llm,
         chats=TestChats(llm),
     )
 
 
-def create_app(settings: Settings, *, state: WebState | None = None) -> FastAPI:
-    """The full web app for ``settings`` (``state`` lets tests inject collaborators)."""
+def create_app(
+    settings: Settings, *, state: WebState | None = None, warm_up_calls: bool = False
+) -> FastAPI:
+    """The full web app for ``settings``.
+
+    ``state`` lets tests inject collaborators; ``warm_up_calls`` starts loading
+    the voice pipeline at startup (``serve`` does; tests load it on first call).
+    """
     state = state or build_state(settings)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         revision = await run_in_threadpool(upgrade, state.engine)
         logger.info("database at revision %s (%s)", revision, state.engine.url.render_as_string())
+        if warm_up_calls:
+            state.live.warm_up()
         yield
+        await state.live.aclose()
         await state.llm.aclose()
         state.engine.dispose()
 

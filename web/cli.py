@@ -112,7 +112,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         )
     console.print(f"Serving on {url}  (API docs: {url}/docs)")
     uvicorn.run(
-        create_app(settings),
+        create_app(settings, warm_up_calls=True),
         host=settings.host,
         port=settings.port,
         ssl_certfile=str(settings.ssl_certfile) if settings.ssl_certfile else None,

@@ -4,12 +4,14 @@ The call protocol itself (handshake, validation, audio framing) is
 ``simulator.transport.CallSessionHandler``; the web app only adds what it owns:
 who is calling, which call record this is, where its files go, and turning
 those files into a scored session when the call ends. A :class:`LiveBackend`
-builds the voice session for one call; :func:`default_backend` returns the
+builds the voice session for one call; :class:`RuntimeBackend` is the
 simulator's livekit-agents pipeline.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,6 +21,8 @@ from typing import Protocol
 from fastapi.concurrency import run_in_threadpool
 
 from personas import Persona
+from simulator.live.runtime import LiveRuntime
+from simulator.settings import Settings
 from simulator.transport.handler import CallSession, Downlink, SessionRejected
 from simulator.transport.protocol import StartMessage
 
@@ -28,10 +32,18 @@ logger = logging.getLogger("web.live")
 class LiveBackend(Protocol):
     """Builds and starts the voice session of one call."""
 
+    def warm_up(self) -> None:
+        """Begin loading models in the background (called when the server starts)."""
+        ...
+
     async def start(
         self, *, persona: Persona, session_dir: Path, start: StartMessage, downlink: Downlink
     ) -> CallSession:
         """A running session that writes its files into ``session_dir``."""
+        ...
+
+    async def aclose(self) -> None:
+        """Release models and connections (called when the server stops)."""
         ...
 
 
@@ -103,18 +115,50 @@ class WebCallStarter:
         return RecordedSession(inner, self._on_ended)
 
 
-class UnavailableBackend:
-    """Used when the voice pipeline cannot be built; every call is refused with the reason."""
+class RuntimeBackend:
+    """The simulator's voice pipeline (``LiveRuntime``), loaded once per process.
 
-    def __init__(self, reason: str) -> None:
-        self.reason = reason
+    Loading Whisper, Piper and the LLM takes seconds to a minute, so ``serve``
+    starts it in the background when the app starts (:meth:`warm_up`); a call
+    that arrives earlier waits for it. If it cannot load (a model not fetched,
+    the LLM server failing), every call is refused with that reason.
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+        self._task: asyncio.Task[LiveRuntime] | None = None
+
+    def warm_up(self) -> None:
+        """Start loading now, in the background."""
+        if self._task is None:
+            self._task = asyncio.create_task(self._load(), name="live-runtime-load")
+
+    async def _load(self) -> LiveRuntime:
+        logger.info("loading the live-call pipeline (speech models and LLM)")
+        runtime = await LiveRuntime.start(self._settings, progress=lambda m: logger.info("live calls: %s", m))
+        logger.info("live calls ready")
+        return runtime
 
     async def start(
         self, *, persona: Persona, session_dir: Path, start: StartMessage, downlink: Downlink
     ) -> CallSession:
-        raise SessionRejected(f"live calls are unavailable on this server: {self.reason}")
+        self.warm_up()
+        assert self._task is not None
+        try:
+            runtime = await asyncio.shield(self._task)
+        except Exception as error:
+            raise SessionRejected(f"live calls are unavailable on this server: {error}") from None
+        return await runtime.pipeline.start(
+            persona=persona, session_dir=session_dir, start=start, downlink=downlink
+        )
 
-
-def default_backend(settings: object) -> LiveBackend:
-    """The simulator's voice pipeline, or a backend that refuses calls and says why."""
-    return UnavailableBackend("the voice pipeline (simulator.live) is not wired in yet")
+    async def aclose(self) -> None:
+        """Release the models' LLM connection (and stop loading if still in progress)."""
+        if self._task is None:
+            return
+        if not self._task.done():
+            self._task.cancel()
+        with contextlib.suppress(BaseException):
+            runtime = await self._task
+            await runtime.aclose()
+        self._task = None

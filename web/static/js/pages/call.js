@@ -147,7 +147,7 @@ class CallController {
         break;
       case "transcript": this.caption(message); break;
       case "buyer_speaking":
-        this.player.startSegment(message.segment);
+        if (this.player.segment !== message.segment) this.player.startSegment(message.segment);
         this.buyerSpeaking = true;
         this.ui.ring.classList.add("on");
         this.setStatus(`${this.card.name.split(" ")[0]} is speaking`, "buyer");
