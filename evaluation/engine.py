@@ -14,7 +14,7 @@ from evaluation.details import discovery_detail, metric_ranges, objections_detai
 from evaluation.evidence import evidence_list
 from evaluation.metrics import TIME_BASED
 from evaluation.references import REFERENCE_RANGES
-from evaluation.result import (NOT_OBSERVED, CompetencyResult, CriterionResult, Metrics,
+from evaluation.result import (UNASSESSED_LEVEL, CompetencyResult, CriterionResult, Metrics,
                                ScoreResult, level_for)
 from evaluation.scorecard import (Competency, MetricCriterion, RangeCriterion, Scorecard,
                                   YesNoCriterion, load_scorecard)
@@ -80,11 +80,13 @@ def _criterion(analysis: Analysis, criterion: YesNoCriterion | RangeCriterion | 
         measured = _metric_measurement(analysis, criterion)
         score = None if measured.value is None else _metric_score(float(measured.value), criterion)
     explanation = measured.explanation
-    if score is not None and not analysis.transcript.speaker_turns("rep"):
+    if score is None:
+        explanation = f"not observed, so not scored: {explanation}"
+    elif not analysis.transcript.speaker_turns("rep"):
         score, explanation = 0.0, f"nothing to credit, the rep never spoke ({explanation})"
     return CriterionResult(
         id=criterion.id, name=criterion.name or criterion.id.replace("_", " ").capitalize(),
-        score=None if score is None else int(round(score)),
+        score=0 if score is None else int(round(score)), assessed=score is not None,
         evidence=evidence_list(analysis.transcript, measured.refs),
         explanation=explanation, type=criterion.type, measures=criterion.measures,
         weight=criterion.weight, value=measured.value,
@@ -96,6 +98,7 @@ def _apply_verdict(result: CriterionResult, verdict: JudgeVerdict, warnings: lis
         warnings.append(f"judge verdict on '{result.id}' not counted: {verdict.reason}")
         return
     result.score = verdict.score
+    result.assessed = True  # a quote-backed judge score observes what the rules could not
     result.evidence = verdict.evidence
     result.explanation = f"LLM judge: {verdict.explanation}"
     result.source = "judge"
@@ -110,14 +113,23 @@ def _competency(analysis: Analysis, competency: Competency,
         if verdict is not None:
             _apply_verdict(result, verdict, warnings)
         criteria.append(result)
-    scored = [c for c in criteria if c.score is not None]
+    scored = [c for c in criteria if c.assessed]
     if not scored:
-        return CompetencyResult(score=None, level=NOT_OBSERVED, criteria=criteria,
-                                name=competency.name, weight=competency.weight, assessed=False)
+        first = criteria[0]
+        why = (f"not observed: none of its {len(criteria)} criteria could be observed on this "
+               f"call (e.g. {first.name or first.id}: {first.explanation}). Score 0 and level "
+               "Needs Work only fill the fixed shape; it is left out of the overall score, the "
+               "pass decision and the rep's profile.")
+        return CompetencyResult(score=0, level=UNASSESSED_LEVEL, criteria=criteria,
+                                name=competency.name, weight=competency.weight, assessed=False,
+                                explanation=why)
     total = sum(c.weight for c in scored)
-    score = sum(c.score * c.weight for c in scored) / total  # type: ignore[operator]
+    score = sum(c.score * c.weight for c in scored) / total
+    skipped = [c.id for c in criteria if not c.assessed]
+    how = f"weighted mean of {len(scored)} assessed criteria" + (
+        f"; not observed and left out: {', '.join(skipped)}" if skipped else "")
     return CompetencyResult(score=int(round(score)), level=level_for(score), criteria=criteria,
-                            name=competency.name, weight=competency.weight)
+                            name=competency.name, weight=competency.weight, explanation=how)
 
 
 def _warnings(analysis: Analysis) -> list[str]:
@@ -156,9 +168,9 @@ def score(transcript: Transcript | str | dict, scorecard: Scorecard | str = "ae"
         verdicts, judge_warnings = judge.assess_scorecard(transcript, card)
         warnings.extend(judge_warnings)
     competencies = {c.id: _competency(analysis, c, verdicts, warnings) for c in card.competencies}
-    assessed = [c for c in competencies.values() if c.score is not None]
+    assessed = [c for c in competencies.values() if c.assessed]
     weight = sum(c.weight for c in assessed)
-    overall = sum(c.score * c.weight for c in assessed) / weight if weight else 0.0  # type: ignore[operator]
+    overall = sum(c.score * c.weight for c in assessed) / weight if weight else 0.0
     overall_int = int(round(overall))
     metrics = analysis.metrics
     return ScoreResult(

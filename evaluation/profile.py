@@ -4,7 +4,10 @@ Recent sessions count more (each session's weight halves every
 ``HALF_LIFE_SESSIONS`` sessions back), so a rep who has improved is not held
 back by old calls. The practice plan picks personas from descriptors passed in
 (the evaluator never imports the persona library); each coaching note quotes
-what the rep actually said in the session where the gap showed.
+what the rep actually said in the session where the gap showed. Competencies
+and criteria a session did not assess (``assessed`` False, e.g. objection
+handling when no objection came up) add nothing to levels, trends or the plan:
+their placeholder score 0 is not a weakness.
 """
 
 from __future__ import annotations
@@ -126,18 +129,18 @@ def _competency_profiles(ordered: list[SessionRecord]) -> dict[str, CompetencyPr
     points: dict[str, list[tuple[SessionRecord, CompetencyResult]]] = {}
     for session in ordered:
         for cid, comp in session.result.competencies.items():
-            if comp.score is not None:
+            if comp.assessed:
                 points.setdefault(cid, []).append((session, comp))
     out = {}
     for cid, items in points.items():
         weights = [0.5 ** ((len(items) - 1 - i) / HALF_LIFE_SESSIONS) for i in range(len(items))]
-        score = sum(w * c.score for w, (_, c) in zip(weights, items, strict=True)) / sum(weights)  # type: ignore[operator]
-        trend, slope = _trend([c.score for _, c in items])  # type: ignore[misc]
+        score = sum(w * c.score for w, (_, c) in zip(weights, items, strict=True)) / sum(weights)
+        trend, slope = _trend([c.score for _, c in items])
         out[cid] = CompetencyProfile(
             name=items[-1][1].name or cid, score=int(round(score)), level=level_for(score),
             trend=trend, slope_per_session=slope, sessions=len(items),
             history=[HistoryPoint(session_id=s.session_id, timestamp=s.timestamp,
-                                  score=c.score) for s, c in items])  # type: ignore[arg-type]
+                                  score=c.score) for s, c in items])
     return out
 
 
@@ -172,9 +175,9 @@ def _weakest_criterion(competency: str, ordered: list[SessionRecord]
     """
     for session in reversed(ordered):
         comp = session.result.competencies.get(competency)
-        if comp is None or comp.score is None:
+        if comp is None or not comp.assessed:
             continue
-        weak = sorted((c for c in comp.criteria if c.score is not None and c.score < WEAK_BELOW),
+        weak = sorted((c for c in comp.criteria if c.assessed and c.score < WEAK_BELOW),
                       key=lambda c: (c.score, not (c.type == "yes_no" and c.value is True),
                                      -c.weight))
         if not weak:

@@ -13,9 +13,10 @@ from typing import Any
 
 from evaluation.evidence import Evidence
 from evaluation.objections import STEPS
-from evaluation.result import ScoreResult
+from evaluation.result import CompetencyResult, CriterionResult, ScoreResult
 
 _METRIC_FORMAT = {"talk_ratio": "{:.0%}", "open_question_ratio": "{:.0%}"}
+NOT_OBSERVED = "not observed"
 
 
 def _clock(seconds: float | None) -> str:
@@ -40,6 +41,23 @@ def _value(key: str, value: Any) -> str:
 
 def _mark(value: bool | None) -> str:
     return "n/a" if value is None else ("yes" if value else "no")
+
+
+def _competency_cells(comp: CompetencyResult) -> tuple[str, str]:
+    """Score and level as a person should read them: "not observed" rather than a 0."""
+    return (str(comp.score), comp.level) if comp.assessed else ("—", NOT_OBSERVED)
+
+
+def _heading(comp: CompetencyResult) -> str:
+    return f"{comp.score}/100, {comp.level}" if comp.assessed else NOT_OBSERVED
+
+
+def _criterion_line(crit: CriterionResult) -> str:
+    """Score and explanation; an unassessed one shows only its explanation ("not observed, ...")."""
+    if not crit.assessed:
+        return crit.explanation
+    judge = " (LLM judge)" if crit.source == "judge" else ""
+    return f"{crit.score}{judge} — {crit.explanation}"
 
 
 def _verdict(result: ScoreResult) -> str:
@@ -71,16 +89,15 @@ def render_markdown(result: ScoreResult) -> str:
         out.append("")
     out += ["| competency | score | level |", "|---|---|---|"]
     for cid, comp in result.competencies.items():
-        score = "—" if comp.score is None else str(comp.score)
-        out.append(f"| {comp.name or cid} | {score} | {comp.level} |")
+        score, level = _competency_cells(comp)
+        out.append(f"| {comp.name or cid} | {score} | {level} |")
     out.append("")
     for cid, comp in result.competencies.items():
-        score = "not observed" if comp.score is None else f"{comp.score}/100, {comp.level}"
-        out += [f"## {comp.name or cid} — {score}", ""]
+        out += [f"## {comp.name or cid} — {_heading(comp)}", ""]
+        if not comp.assessed:
+            out += [comp.explanation, ""]
         for crit in comp.criteria:
-            crit_score = "n/a" if crit.score is None else str(crit.score)
-            judge = " (LLM judge)" if crit.source == "judge" else ""
-            out.append(f"- **{crit.name or crit.id}**: {crit_score}{judge} — {crit.explanation}")
+            out.append(f"- **{crit.name or crit.id}**: {_criterion_line(crit)}")
             for ev in crit.evidence:
                 out.append(f"  - “{ev.quote}” — {_where(ev)}")
         out.append("")
@@ -133,7 +150,7 @@ th{background:#f4f4f4} .pass{color:#1a7f37} .fail{color:#b42318}
 .note{background:#fff8e1;padding:.5rem;border-left:4px solid #f0b400}
 blockquote{margin:.2rem 0 .2rem 1rem;color:#444} .where{color:#777;font-size:.85em}
 .lvl-Excellent{color:#1a7f37}.lvl-Proficient{color:#2f6feb}.lvl-Developing{color:#b26a00}
-.lvl-Needs{color:#b42318}
+.lvl-Needs{color:#b42318} .lvl-none,.muted{color:#777}
 """
 
 
@@ -155,19 +172,18 @@ def render_html(result: ScoreResult, *, title: str = "Call scorecard") -> str:
     parts += [f"<p class='note'>{_e(w)}</p>" for w in result.warnings]
     parts.append("<table><tr><th>competency</th><th>score</th><th>level</th></tr>")
     for cid, comp in result.competencies.items():
-        score = "—" if comp.score is None else comp.score
-        level_class = f"lvl-{comp.level.split()[0]}"
+        score, level = _competency_cells(comp)
+        level_class = f"lvl-{comp.level.split()[0]}" if comp.assessed else "lvl-none"
         parts.append(f"<tr><td>{_e(comp.name or cid)}</td><td>{_e(score)}</td>"
-                     f"<td class='{level_class}'>{_e(comp.level)}</td></tr>")
+                     f"<td class='{level_class}'>{_e(level)}</td></tr>")
     parts.append("</table>")
     for cid, comp in result.competencies.items():
-        score = "not observed" if comp.score is None else f"{comp.score}/100, {comp.level}"
-        parts.append(f"<h2 id='{_e(cid)}'>{_e(comp.name or cid)} — {_e(score)}</h2><ul>")
+        parts.append(f"<h2 id='{_e(cid)}'>{_e(comp.name or cid)} — {_e(_heading(comp))}</h2>")
+        if not comp.assessed:
+            parts.append(f"<p class='muted'>{_e(comp.explanation)}</p>")
+        parts.append("<ul>")
         for crit in comp.criteria:
-            crit_score = "n/a" if crit.score is None else crit.score
-            judge = " (LLM judge)" if crit.source == "judge" else ""
-            parts.append(f"<li><b>{_e(crit.name or crit.id)}</b>: {_e(crit_score)}{_e(judge)} — "
-                         f"{_e(crit.explanation)}")
+            parts.append(f"<li><b>{_e(crit.name or crit.id)}</b>: {_e(_criterion_line(crit))}")
             parts += [_quote_html(ev) for ev in crit.evidence]
             parts.append("</li>")
         parts.append("</ul>")

@@ -8,17 +8,33 @@ else (``discovery_detail``, ``objections``, ``unavailable_metrics``,
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal, get_args
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 from evaluation.evidence import Evidence
 
-LEVELS = ("Excellent", "Proficient", "Developing", "Needs Work")
-NOT_OBSERVED = "Not observed"
+Level = Literal["Excellent", "Proficient", "Developing", "Needs Work"]
+LEVELS: tuple[str, ...] = get_args(Level)
+UNASSESSED_LEVEL: Level = "Needs Work"
+"""The level an unassessed competency carries so ``level`` always holds one of the four."""
+_LEGACY_NOT_OBSERVED = "Not observed"
 
 
-def level_for(score: float) -> str:
+def _read_legacy_unassessed(data: Any) -> Any:
+    """Results stored before ``assessed`` existed said "not observed" with ``score: null``.
+
+    The web app keeps scorecards in its database and re-reads them, so such
+    rows are read as what they meant: unassessed, score 0, level Needs Work.
+    """
+    if isinstance(data, dict) and "score" in data and data["score"] is None:
+        data = {**data, "score": 0, "assessed": False}
+        if data.get("level") == _LEGACY_NOT_OBSERVED:
+            data["level"] = UNASSESSED_LEVEL
+    return data
+
+
+def level_for(score: float) -> Level:
     """Excellent ≥ 85, Proficient ≥ 70, Developing ≥ 50, otherwise Needs Work."""
     if score >= 85:
         return "Excellent"
@@ -30,12 +46,20 @@ def level_for(score: float) -> str:
 
 
 class CriterionResult(BaseModel):
-    """One criterion: score, the evidence it rests on, and why."""
+    """One criterion: score, the evidence it rests on, and why.
+
+    A criterion that could not be observed (objection criteria on a call with
+    no objection; a time-based metric on plain text) has ``assessed`` False,
+    ``score`` 0 and an explanation that says so and why; it counts nowhere.
+    """
 
     id: str
-    score: int | None = Field(..., description="0–100; None when it could not be observed.")
+    score: int = Field(..., ge=0, le=100,
+                       description="0–100; 0 when not assessed (see ``assessed``).")
     evidence: list[Evidence]
     explanation: str
+    assessed: bool = Field(True, description="False when it could not be observed on this "
+                                             "call; then it counts towards no score.")
     name: str | None = None
     type: str = ""
     measures: str = Field("", description="The check, signal or metric the criterion reads.")
@@ -43,21 +67,36 @@ class CriterionResult(BaseModel):
     value: float | bool | None = None
     source: str = Field("deterministic", description="'deterministic' or 'judge'.")
 
+    @model_validator(mode="before")
+    @classmethod
+    def read_legacy_null_score(cls, data: Any) -> Any:
+        return _read_legacy_unassessed(data)
+
 
 class CompetencyResult(BaseModel):
-    """A competency's weighted score over its observable criteria.
+    """A competency's weighted score over its assessed criteria.
 
-    ``score`` is None and ``level`` is ``"Not observed"`` only when none of its
-    criteria could be observed (e.g. objection handling on a call with no
-    objection); such a competency does not count towards ``overall``.
+    When none of its criteria could be observed (e.g. objection handling on a
+    call with no objection) it has ``assessed`` False, ``score`` 0 and level
+    ``"Needs Work"`` so the fixed keys keep their types; it then counts towards
+    neither ``overall`` nor ``passed`` nor a rep's profile and practice plan.
     """
 
-    score: int | None
-    level: str
+    score: int = Field(..., ge=0, le=100,
+                       description="Weighted mean of the assessed criteria; 0 when not assessed.")
+    level: Level
     criteria: list[CriterionResult]
     name: str = ""
     weight: float = 1.0
-    assessed: bool = True
+    assessed: bool = Field(True, description="False when none of its criteria could be "
+                                             "observed; then it counts nowhere.")
+    explanation: str = Field("", description="How the score was formed, or why it was not "
+                                             "observed.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def read_legacy_null_score(cls, data: Any) -> Any:
+        return _read_legacy_unassessed(data)
 
 
 class Metrics(BaseModel):

@@ -45,6 +45,22 @@ def test_score_json_has_the_exact_keys() -> None:
     assert data["passed"] is True and data["scorecard"]["id"] == "ae"
 
 
+def test_score_json_types_hold_when_a_competency_was_not_observed() -> None:
+    """The fixed keys keep their documented types; "not observed" lives in ``assessed``."""
+    done = _run("score", str(GOLDEN / "no_next_step.json"), "--json")
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert type(data["overall"]) is int and 0 <= data["overall"] <= 100
+    assert type(data["passed"]) is bool
+    for competency in data["competencies"].values():
+        assert type(competency["score"]) is int and 0 <= competency["score"] <= 100
+        assert competency["level"] in ("Excellent", "Proficient", "Developing", "Needs Work")
+        for criterion in competency["criteria"]:
+            assert type(criterion["score"]) is int and 0 <= criterion["score"] <= 100
+    oh = data["competencies"]["objection_handling"]
+    assert (oh["score"], oh["level"], oh["assessed"]) == (0, "Needs Work", False)
+
+
 def test_score_text_report_scorecard_choice_and_html(tmp_path: Path) -> None:
     html = tmp_path / "report.html"
     done = _run("score", str(GOLDEN / "plain_text_call.txt"), "--scorecard", "sdr",

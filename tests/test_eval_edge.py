@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from evaluation import render_html, render_markdown, score
+from evaluation import ScoreResult, render_html, render_markdown, score
 from evaluation.language import filler_count, is_backchannel, question_kind, question_spans
 from evaluation.objections import detect_category
 
@@ -25,7 +25,8 @@ def test_empty_call_scores_zero_and_says_why() -> None:
     assert result.metrics.questions == 0 and result.metrics.talk_ratio is None
     assert any("no turns" in w for w in result.warnings)
     assert result.competencies["discovery"].score == 0
-    assert result.competencies["objection_handling"].level == "Not observed"
+    oh = result.competencies["objection_handling"]
+    assert not oh.assessed and (oh.score, oh.level) == (0, "Needs Work")
     assert "no turns" in render_markdown(result)
 
 
@@ -42,13 +43,61 @@ def test_one_sided_call_scores_low_and_says_why() -> None:
 
 def test_call_without_objections_does_not_count_objection_handling() -> None:
     result = score(GOLDEN / "no_next_step.json", "ae")
-    oh = result.competencies["objection_handling"]
-    assert oh.score is None and oh.level == "Not observed" and not oh.assessed
-    assert all(c.score is None for c in oh.criteria)
+    data = result.model_dump(mode="json")
+    oh = data["competencies"]["objection_handling"]
+    assert {k: oh[k] for k in ("score", "level", "assessed")} == {
+        "score": 0, "level": "Needs Work", "assessed": False}
+    assert oh["explanation"].startswith("not observed") and "no objection" in oh["explanation"]
+    for crit in oh["criteria"]:
+        assert crit["score"] == 0 and crit["assessed"] is False
+        assert crit["explanation"].startswith("not observed") and "no objection" in crit[
+            "explanation"]
     assert any("No objection was raised" in w for w in result.warnings)
-    assessed = [c for c in result.competencies.values() if c.score is not None]
-    weighted = sum(c.score * c.weight for c in assessed) / sum(c.weight for c in assessed)
-    assert result.overall == round(weighted)
+    others = [c for cid, c in data["competencies"].items() if cid != "objection_handling"]
+    assert others and all(c["assessed"] for c in others)
+    weighted = sum(c["score"] * c["weight"] for c in others) / sum(c["weight"] for c in others)
+    assert data["overall"] == round(weighted)
+    everything = list(data["competencies"].values())
+    with_zero = sum(c["score"] * c["weight"] for c in everything) / sum(
+        c["weight"] for c in everything)
+    assert round(with_zero) < data["overall"]  # the placeholder 0 would have pulled it down
+    assert data["passed"] is (data["overall"] >= data["scorecard"]["pass_mark"])
+
+
+def test_unobserved_criterion_is_left_out_of_its_competency() -> None:
+    result = score(GOLDEN / "plain_text_call.txt", "ae")
+    control = result.competencies["conversation_control"]
+    skipped = [c for c in control.criteria if not c.assessed]
+    assert {c.id for c in skipped} >= {"monologue", "interruptions"}
+    assert all(c.score == 0 and "plain text" in c.explanation for c in skipped)
+    kept = [c for c in control.criteria if c.assessed]
+    assert control.assessed and control.score == round(
+        sum(c.score * c.weight for c in kept) / sum(c.weight for c in kept))
+    assert "monologue" in control.explanation
+
+
+def test_reports_say_not_observed_instead_of_a_zero() -> None:
+    result = score(GOLDEN / "no_next_step.json", "ae")
+    markdown = render_markdown(result)
+    assert "| Objection handling | — | not observed |" in markdown
+    assert "## Objection handling — not observed" in markdown
+    assert "Objection handling — 0/100" not in markdown
+    page = render_html(result)
+    assert "Objection handling — not observed</h2>" in page
+    assert "<td class='lvl-none'>not observed</td>" in page
+
+
+def test_results_stored_with_null_scores_read_as_unassessed() -> None:
+    data = score(GOLDEN / "no_next_step.json", "ae").model_dump(mode="json")
+    oh = data["competencies"]["objection_handling"]
+    oh.pop("assessed")
+    oh.update(score=None, level="Not observed")
+    for crit in oh["criteria"]:
+        crit.pop("assessed")
+        crit["score"] = None
+    legacy = ScoreResult.model_validate(data).competencies["objection_handling"]
+    assert (legacy.score, legacy.level, legacy.assessed) == (0, "Needs Work", False)
+    assert all(c.score == 0 and not c.assessed for c in legacy.criteria)
 
 
 @pytest.mark.parametrize(("sentence", "kind"), [

@@ -33,9 +33,9 @@ def ae() -> dict[str, ScoreResult]:
 
 
 def _comp(result: ScoreResult, competency: str) -> int:
-    value = result.competencies[competency].score
-    assert value is not None, f"{competency} was not observed"
-    return value
+    comp = result.competencies[competency]
+    assert comp.assessed, f"{competency} was not observed"
+    return comp.score
 
 
 def test_overall_rankings(ae: dict[str, ScoreResult]) -> None:
@@ -127,25 +127,34 @@ def test_plain_text_call_scores_and_states_unavailable_metrics(
 def test_exact_shape_and_verbatim_evidence_for_every_call(card_id: str) -> None:
     card = load_scorecard(card_id)
     files = [GOLDEN / f"{n}.json" for n in CALLS] + [GOLDEN / "plain_text_call.txt"]
+    unassessed: set[str] = set()
     for path in files:
         transcript = load_transcript(path)
-        data = score(transcript, card).model_dump()
-        assert isinstance(data["overall"], int) and 0 <= data["overall"] <= 100
+        data = json.loads(score(transcript, card).model_dump_json())
+        assert type(data["overall"]) is int and 0 <= data["overall"] <= 100
         assert isinstance(data["passed"], bool)
         assert set(data["metrics"]) == METRIC_KEYS
         assert {"discovery", "objection_handling"} <= set(data["competencies"])
         for cid, comp in data["competencies"].items():
-            assert {"score", "level", "criteria"} <= set(comp)
-            if comp["score"] is not None:
-                assert 0 <= comp["score"] <= 100 and comp["level"] in LEVELS
+            assert {"score", "level", "criteria", "assessed"} <= set(comp)
+            assert type(comp["score"]) is int and 0 <= comp["score"] <= 100, (path.name, cid)
+            assert comp["level"] in LEVELS and type(comp["assessed"]) is bool
+            if not comp["assessed"]:
+                unassessed.add(path.name)
+                assert (comp["score"], comp["level"]) == (0, "Needs Work")
+                assert not any(c["assessed"] for c in comp["criteria"])
             for crit in comp["criteria"]:
-                assert {"id", "score", "evidence", "explanation"} <= set(crit)
+                assert {"id", "score", "evidence", "explanation", "assessed"} <= set(crit)
+                assert type(crit["score"]) is int and 0 <= crit["score"] <= 100
+                if not crit["assessed"]:
+                    assert crit["score"] == 0 and crit["explanation"].startswith("not observed")
                 assert crit["explanation"], (path.name, cid, crit["id"])
                 for ev in crit["evidence"]:
                     assert set(ev) == {"turn", "speaker", "start", "quote"}
                     turn = transcript.turns[ev["turn"]]
                     assert ev["quote"] and ev["quote"] in turn.text, (path.name, ev)
                     assert ev["speaker"] == turn.speaker and ev["start"] == turn.start
+    assert "no_next_step.json" in unassessed  # the not-observed path was exercised
 
 
 def test_caving_is_penalised_and_named(ae: dict[str, ScoreResult]) -> None:

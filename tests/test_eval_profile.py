@@ -74,6 +74,20 @@ def test_improving_rep_and_trends(tmp_path: Path, personas: list[PersonaDescript
     # the latest (great) call dominates the weighted score but the old ones still pull it down
     assert discovery.score < 100 and discovery.score > sum(h.score for h in discovery.history) / 4
     assert profile.sessions == 4
+    # no_next_step raised no objection: its placeholder 0 is not part of the history or trend
+    oh = profile.competencies["objection_handling"]
+    assert oh.sessions == 3 and "s03-no_next_step" not in [h.session_id for h in oh.history]
+
+
+def test_unassessed_competency_is_no_weakness(personas: list[PersonaDescriptor]) -> None:
+    result = score(GOLDEN / "no_next_step.json", "ae")
+    assert not result.competencies["objection_handling"].assessed
+    profile = build_profile([SessionRecord(session_id="1", result=result)], personas)
+    assert "objection_handling" not in profile.competencies
+    assert "objection_handling" not in profile.weakest
+    assert all(i.competency != "objection_handling" for i in profile.practice_plan)
+    assert all(n.competency != "objection_handling" for n in profile.coaching_notes)
+    assert all(n.criterion != "pause" for n in profile.coaching_notes)
 
 
 def test_plan_without_personas_says_so_and_no_sessions_is_not_an_error() -> None:

@@ -127,5 +127,5 @@ def test_criterion_types_score_as_documented() -> None:
     # metric: 1 open of 2 discovery questions = 0.5, exactly at the threshold
     assert result.metrics.open_question_ratio == 0.5 and discovery["open"].score == 100
     oh = result.competencies["objection_handling"]
-    assert oh.score is None and oh.level == "Not observed" and not oh.assessed
+    assert (oh.score, oh.level, oh.assessed) == (0, "Needs Work", False)
     assert result.overall == result.competencies["discovery"].score  # only assessed ones count
