@@ -177,7 +177,8 @@ class EndpointingVad:
         self._position += self._frame
         if self._position <= self._ignore_samples:
             voiced = False  # still classified above, so webrtcvad's noise estimate adapts
-        rms = float(np.sqrt(np.mean(np.square(frame, dtype=np.float64))))
+        as_float = frame.astype(np.float32)
+        rms = math.sqrt(float(np.dot(as_float, as_float)) / as_float.size)
         if rms < self._floor_rms:
             voiced = False
         if self._speaking:

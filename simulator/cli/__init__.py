@@ -14,11 +14,12 @@ import sys
 
 from simulator.cli import bench_score, models, profile, score
 from simulator.cli import bench_latency, simulate, worker
+from simulator.cli import bench_speech, repair_wav
 from simulator.model_store import ModelStoreError
 from simulator.settings import Settings
 
-_COMMANDS = (models, score, profile, simulate, worker)
-_BENCHES: tuple = (bench_score, bench_latency)
+_COMMANDS = (models, score, profile, simulate, worker, repair_wav)
+_BENCHES: tuple = (bench_score, bench_latency, bench_speech)
 
 
 def build_parser() -> argparse.ArgumentParser:
