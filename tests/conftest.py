@@ -43,3 +43,18 @@ def piper_voice_path(model_store: ModelStore) -> Path:
 @pytest.fixture(scope="session")
 def smollm2_path(model_store: ModelStore) -> Path:
     return model_store.resolve("smollm2-135m", "gguf")
+
+
+@pytest.fixture(scope="session")
+def smollm2_server(smollm2_path: Path):  # type: ignore[no-untyped-def]
+    """One real embedded llama.cpp server with SmolLM2 for the whole session (shared).
+
+    One thread: under CPU contention two threads collapse (field notes). Process
+    management is thread-based, so tests on any event loop can use it.
+    """
+    from simulator.llm import EmbeddedLLMServer
+
+    server = EmbeddedLLMServer.shared(smollm2_path, threads=1, ctx=4096)
+    server.start_sync()
+    yield server
+    server.stop_sync()

@@ -50,8 +50,8 @@ async def test_good_discovery_reveals_what_it_says(smollm2_server: EmbeddedLLMSe
     persona = LIBRARY.get("busy-exec-cold-call")
     client = smollm2_server.client()
     brain = BuyerBrain(persona, client, BrainOptions(seed=5))
-    await brain.prewarm()
     brain.opening_line()
+    await brain.prewarm()
     for line in GOOD_DISCOVERY.render(persona)[:5]:  # facts come out on turns 2-5
         await _say_and_check(brain, line)
     await client.aclose()

@@ -149,3 +149,36 @@ async def test_garbage_answers_become_fallbacks() -> None:
             await client.complete([{"role": "user", "content": "hi"}])
         await client.aclose()
     assert all(r.source == "fallback" and r.llm_error for r in brain.stats.replies)
+
+
+def test_server_exits_when_its_parent_process_dies(smollm2_path: Path) -> None:
+    """A crashed web process must not leave a model server running."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, time\n"
+        "from simulator.llm import EmbeddedLLMServer\n"
+        f"server = EmbeddedLLMServer({str(smollm2_path)!r}, threads=1, ctx=512)\n"
+        "server.start_sync()\n"
+        "print(server.pid, flush=True)\n"
+        "time.sleep(600)\n"
+    )
+    parent = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    try:
+        child = int(parent.stdout.readline())  # type: ignore[union-attr]
+    finally:
+        parent.kill()
+        parent.wait()
+    deadline = time.monotonic() + 15
+    while Path(f"/proc/{child}").exists() and _running(child):
+        assert time.monotonic() < deadline, "server outlived its parent"
+        time.sleep(0.2)
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split()[2]
+    except OSError:
+        return False
+    return state != "Z"

@@ -104,15 +104,20 @@ class BuyerBrain:
         self.turns.append(BrainTurn("buyer", line))
         return line
 
-    async def prewarm(self) -> None:
-        """Evaluate the fixed prompt prefix once (max_tokens=1) so the first reply is fast."""
+    async def prewarm(self, timeout_s: float = 300.0) -> None:
+        """Evaluate the prompt prefix once (max_tokens=1) so the first reply is fast.
+
+        Call it after :meth:`opening_line`, so the opening exchange is part of
+        the cached prefix. A cold 600-token prompt takes seconds to minutes on a
+        CPU; the server's prefix cache then makes every later turn quick.
+        """
         if self.llm is None:
             return
         messages = render_messages(
             self.persona, self._history, "Hello?", "Say hello.", history_turns=self.options.history_turns
         )
         try:
-            await self.llm.complete(messages, max_tokens=1, temperature=0.0)
+            await self.llm.complete(messages, max_tokens=1, temperature=0.0, timeout_s=timeout_s)
         except LLMError as error:
             self.stats.llm_errors += 1
             logger.warning("pre-warm failed for %s: %s", self.persona.id, error)

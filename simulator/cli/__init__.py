@@ -13,13 +13,14 @@ import logging
 import sys
 
 from simulator.cli import bench_score, models, profile, score
+from simulator.cli import bench_buyer, chat, personas
 from simulator.cli import bench_latency, simulate, worker
 from simulator.cli import bench_speech, repair_wav
 from simulator.model_store import ModelStoreError
 from simulator.settings import Settings
 
-_COMMANDS = (models, score, profile, simulate, worker, repair_wav)
-_BENCHES: tuple = (bench_score, bench_latency, bench_speech)
+_COMMANDS = (models, score, profile, personas, chat, simulate, worker, repair_wav)
+_BENCHES: tuple = (bench_score, bench_buyer, bench_latency, bench_speech)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -28,7 +28,7 @@ from personas.textstats import count_words
 from simulator.brain import BrainOptions, BuyerBrain
 from simulator.brain.scripts import SCRIPTS, Script
 from simulator.llm import LLMClient
-from simulator.llm.backend import open_llm
+from simulator.llm.backend import open_llm, quiet_http_logs
 from simulator.settings import Settings
 
 
@@ -96,8 +96,8 @@ async def _play(
 ) -> None:  # fmt: skip
     for lines in _conversations(script, persona):
         brain = BuyerBrain(persona, llm, BrainOptions(seed=seed))
-        await brain.prewarm()
         brain.opening_line()
+        await brain.prewarm()
         for line in lines:
             if brain.ended:
                 advance()
@@ -141,6 +141,9 @@ async def _run_model(
             for script in scripts:
                 progress.update(task, description=f"{label}: {persona.id} / {script.name}")
                 await _play(llm, persona, script, result, seed, lambda: progress.advance(task))
+                if not progress.console.is_terminal:  # no live bar: one line per step
+                    done = int(progress.tasks[task].completed)
+                    progress.console.print(f"{label}: {persona.id} / {script.name} ({done}/{total})")
     progress.update(task, description=f"{label}: done")
     return result
 
@@ -167,6 +170,7 @@ def _table(summaries: list[dict[str, Any]]) -> Table:
 
 
 def _bench(args: argparse.Namespace, settings: Settings) -> int:
+    quiet_http_logs()
     library = load_library()
     personas = [library.get(p) for p in args.persona] if args.persona else list(library.personas.values())
     scripts = [s for s in SCRIPTS if not args.script or s.name in args.script]

@@ -23,7 +23,7 @@ from rich.console import Console
 from personas import load_library
 from simulator.brain import BrainOptions, BuyerBrain
 from simulator.events import event_to_json
-from simulator.llm.backend import describe_backend, open_llm
+from simulator.llm.backend import describe_backend, open_llm, quiet_http_logs
 from simulator.settings import Settings
 
 
@@ -59,6 +59,7 @@ def _rep_lines(interactive: bool, console: Console) -> Iterator[str]:
 
 
 def _chat(args: argparse.Namespace, settings: Settings) -> int:
+    quiet_http_logs()
     library = load_library()
     try:
         persona = library.get(args.persona)
@@ -76,10 +77,10 @@ async def _run(args: argparse.Namespace, settings: Settings, persona) -> int:  #
     async with open_llm(settings, args.model) as llm:
         options = BrainOptions(seed=args.seed, use_llm_classifier=args.classifier)
         brain = BuyerBrain(persona, llm, options)
-        await brain.prewarm()
         opening = brain.opening_line()
         if opening and show:
             _say(persona.first_name, opening, interactive, console)
+        await brain.prewarm()
         for line in _rep_lines(interactive, console):
             seen = len(brain.events)
             if interactive:

@@ -8,6 +8,7 @@ shared embedded server, started on first use.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -25,6 +26,12 @@ def resolve_gguf(settings: Settings, model: str | None = None) -> Path:
     if path.suffix == ".gguf" or path.is_file():
         return path
     return ModelStore(settings.cache_dir).resolve(name, "gguf")
+
+
+def quiet_http_logs() -> None:
+    """One INFO line per HTTP request drowns a chat or a bench; keep warnings only."""
+    for name in ("httpx", "httpx2", "openai"):
+        logging.getLogger(name).setLevel(logging.WARNING)
 
 
 def describe_backend(settings: Settings, model: str | None = None) -> str:

@@ -175,16 +175,23 @@ class LLMClient:
         max_tokens: int = 60,
         temperature: float = 0.5,
         stop: Sequence[str] = (),
+        timeout_s: float | None = None,
     ) -> str:
-        """A whole (non-streamed) completion; used to pre-warm and for short answers."""
+        """A whole (non-streamed) completion; used to pre-warm and for short answers.
+
+        ``timeout_s`` overrides ``total_timeout_s``: pre-warming a cold prompt on a
+        busy CPU can take minutes, and is off the call's critical path.
+        """
+        timeout = timeout_s or self.options.total_timeout_s
         try:
-            async with asyncio.timeout(self.options.total_timeout_s):
+            async with asyncio.timeout(timeout):
                 response = await self._client.chat.completions.create(
                     model=self.options.model,
                     messages=list(messages),  # type: ignore[arg-type]
                     max_tokens=max_tokens,
                     temperature=temperature,
                     stop=list(stop)[:4] or None,
+                    timeout=timeout,
                 )
         except TimeoutError:
             raise LLMTimeout(f"no answer from {self.options.base_url} in time") from None

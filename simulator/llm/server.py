@@ -163,7 +163,7 @@ class EmbeddedLLMServer:
         if not self.model_path.is_file():
             raise EmbeddedServerError(f"model file not found: {self.model_path}")
         command = [
-            self.python, "-m", "llama_cpp.server",
+            self.python, str(Path(__file__).with_name("_server_child.py")), str(os.getpid()),
             "--model", str(self.model_path),
             "--host", "127.0.0.1",
             "--port", str(self.port),
