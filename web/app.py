@@ -25,6 +25,7 @@ from web.api import (
     assignments,
     auth,
     calls,
+    health,
     personas,
     scorecards,
     sessions,
@@ -98,7 +99,7 @@ def create_app(
     app.state.web = state
     for router in (
         auth.router, accounts.router, personas.router, scorecards.router, assignments.router,
-        sessions.router, calls.router, analytics.router, testchat.router,
+        sessions.router, calls.router, analytics.router, testchat.router, health.router,
     ):
         app.include_router(router)
     _add_docs(app)

@@ -46,6 +46,10 @@ class LiveBackend(Protocol):
         """Release models and connections (called when the server stops)."""
         ...
 
+    def status(self) -> str:
+        """'idle', 'loading', 'ready' or 'unavailable: <reason>' (for /api/health and the UI)."""
+        ...
+
 
 @dataclass
 class CallTicket:
@@ -151,6 +155,16 @@ class RuntimeBackend:
         return await runtime.pipeline.start(
             persona=persona, session_dir=session_dir, start=start, downlink=downlink
         )
+
+    def status(self) -> str:
+        if self._task is None:
+            return "idle"
+        if not self._task.done():
+            return "loading"
+        if self._task.cancelled():
+            return "unavailable: loading was cancelled"
+        error = self._task.exception()
+        return f"unavailable: {error}" if error is not None else "ready"
 
     async def aclose(self) -> None:
         """Release the models' LLM connection (and stop loading if still in progress)."""

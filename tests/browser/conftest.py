@@ -26,7 +26,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "browser"
 
 
-def chromium_args(fake_mic: Path | None = None) -> list[str]:
+def chromium_args(fake_mic: Path | None = None, *, loop: bool = False) -> list[str]:
     args = [
         "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -34,7 +34,7 @@ def chromium_args(fake_mic: Path | None = None) -> list[str]:
         "--autoplay-policy=no-user-gesture-required",
     ]
     if fake_mic is not None:
-        args.append(f"--use-file-for-fake-audio-capture={fake_mic}%noloop")
+        args.append(f"--use-file-for-fake-audio-capture={fake_mic}{'' if loop else '%noloop'}")
     return args
 
 
@@ -75,14 +75,26 @@ def browser_settings(settings: Settings) -> Settings:
 
 
 @pytest.fixture(scope="module")
+def warm_up_calls() -> bool:
+    """Whether the served app loads the voice pipeline at startup (the call test does)."""
+    return False
+
+
+@pytest.fixture(scope="module")
 def site(
-    tmp_path_factory: pytest.TempPathFactory, piper_voice_path: Path, browser_settings: Settings
+    tmp_path_factory: pytest.TempPathFactory,
+    piper_voice_path: Path,
+    browser_settings: Settings,
+    warm_up_calls: bool,
 ) -> Iterator[tuple[LiveServer, World]]:
     """A served app with the seeded accounts and one scored session per rep."""
     from web.app import create_app
 
     template = shared_template(tmp_path_factory, piper_voice_path)
-    app = create_app(browser_settings.with_overrides(data_dir=tmp_path_factory.mktemp("site")))
+    app = create_app(
+        browser_settings.with_overrides(data_dir=tmp_path_factory.mktemp("site")),
+        warm_up_calls=warm_up_calls,
+    )
     with LiveServer(app) as server:
         state = app.state.web
         with state.sessions() as db:

@@ -125,12 +125,14 @@ def import_session(
 
     from web.db.models import User
     from web.services.calls import ingest, new_call, session_path
+    from web.services.personas import PersonaCatalog
     from web.services.scorecards import ScorecardCatalog
 
     catalog = ScorecardCatalog()
     with sessions() as db:
         user = db.scalar(select(User).where(User.username == username))
-        call = new_call(db, user, persona_id, persona_id, scorecard_id="sdr")
+        persona = PersonaCatalog().get(db, persona_id)
+        call = new_call(db, user, persona_id, persona.persona.name, scorecard_id="sdr")
         shutil.copytree(template, session_path(recordings_dir, call))
         ingest(db, call, recordings_dir, catalog.score)
         return call.id

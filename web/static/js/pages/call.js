@@ -35,13 +35,17 @@ export async function render(main, ctx) {
           h("div", {}, h("label", {}, "Your microphone"), meter),
           h("div", { class: "row" }, startButton, endButton)),
         h("div", { class: "panel stack small" },
-          h("div", { class: "alert info" }, "🎧 Wear headphones: the buyer's voice then cannot leak into your microphone and interrupt itself."),
-          h("label", { class: "row", for: "headphones" }, headphones, "I'm wearing headphones"),
+          h("div", { class: "alert info" }, "Wear headphones: the buyer's voice then cannot leak into your microphone and interrupt itself."),
+          h("label", { class: "check", for: "headphones" }, headphones, "I'm wearing headphones"),
           h("div", { class: "muted" }, "Without headphones your microphone is muted while the buyer speaks, unless you speak up clearly to interrupt.")),
         h("div", { class: "panel small" }, h("h3", {}, "Brief"), h("p", { class: "muted" }, card.brief))),
       h("div", { class: "panel" }, h("h2", {}, "Live captions"), captions)));
 
   call.bind({ status, timer, ring, captions, problem, startButton, endButton, headphones, level: meter.firstChild });
+  api("/api/health").then((health) => {
+    if (health.live_calls === "loading") call.setStatus("The voice pipeline is still loading; the call will connect when it is ready");
+    else if (health.live_calls.startsWith("unavailable")) problem.append(errorBox(new Error(`Live calls are not available: ${health.live_calls.slice(13)}`)));
+  }).catch(() => null);
   startButton.addEventListener("click", () => call.start(ctx.query.get("assignment")));
   endButton.addEventListener("click", () => call.hangUp());
   return () => call.close();
