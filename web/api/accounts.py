@@ -7,7 +7,7 @@ from pydantic import BaseModel
 from sqlalchemy import select
 
 from web.api.deps import Admin, CurrentUser, Db
-from web.api.schemas import DisplayName, Password, Strict, UserOut, Username
+from web.api.schemas import DbId, DisplayName, Password, Strict, UserOut, Username
 from web.db.models import Role, Team, User
 from web.security.access import visible_user_ids
 from web.security.passwords import WeakPasswordError, hash_password
@@ -22,13 +22,13 @@ class UserCreate(Strict):
     display_name: DisplayName | None = None
     password: Password
     role: Role = Role.rep
-    team_id: int | None = None
+    team_id: DbId | None = None
 
 
 class UserPatch(Strict):
     display_name: DisplayName | None = None
     role: Role | None = None
-    team_id: int | None = None
+    team_id: DbId | None = None
     clear_team: bool = False
     is_active: bool | None = None
     password: Password | None = None
@@ -36,7 +36,7 @@ class UserPatch(Strict):
 
 class TeamIn(Strict):
     name: DisplayName
-    manager_id: int | None = None
+    manager_id: DbId | None = None
 
 
 class TeamOut(BaseModel):
@@ -90,7 +90,7 @@ def add_user(body: UserCreate, _: Admin, db: Db) -> UserOut:
 
 
 @router.patch("/users/{user_id}", response_model=UserOut)
-def change_user(user_id: int, body: UserPatch, admin: Admin, db: Db) -> UserOut:
+def change_user(user_id: DbId, body: UserPatch, admin: Admin, db: Db) -> UserOut:
     """Change role, team, name, password or disable an account (admin only)."""
     target = db.get(User, user_id)
     if target is None:
@@ -142,7 +142,7 @@ def add_team(body: TeamIn, _: Admin, db: Db) -> TeamOut:
 
 
 @router.patch("/teams/{team_id}", response_model=TeamOut)
-def change_team(team_id: int, body: TeamIn, _: Admin, db: Db) -> TeamOut:
+def change_team(team_id: DbId, body: TeamIn, _: Admin, db: Db) -> TeamOut:
     """Rename a team or change its manager (admin only)."""
     team = db.get(Team, team_id)
     if team is None:

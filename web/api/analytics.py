@@ -10,6 +10,7 @@ from fastapi.responses import Response
 from sqlalchemy import select
 
 from web.api.deps import CurrentUser, Db, Manager, State
+from web.api.schemas import DbId
 from web.db.models import Call, CallStatus, Role, User
 from web.security.access import can_view_user, restrict_calls, visible_user_ids
 from web.services.analytics import export_csv, export_rows, heatmap, weekly_trend
@@ -69,7 +70,7 @@ PersonaFilter = Annotated[str | None, Query(max_length=64)]
 
 @router.get("/export/scores.json")
 def export_json(
-    user: CurrentUser, db: Db, rep_id: int | None = None, persona_id: PersonaFilter = None,
+    user: CurrentUser, db: Db, rep_id: DbId | None = None, persona_id: PersonaFilter = None,
     since: datetime | None = None, until: datetime | None = None,
 ) -> list[dict[str, Any]]:
     """Scored sessions the user may see, with competency, criterion and metric values."""
@@ -78,7 +79,7 @@ def export_json(
 
 @router.get("/export/scores.csv", response_class=Response, responses={200: {"content": {"text/csv": {}}}})
 def export_scores_csv(
-    user: CurrentUser, db: Db, rep_id: int | None = None, persona_id: PersonaFilter = None,
+    user: CurrentUser, db: Db, rep_id: DbId | None = None, persona_id: PersonaFilter = None,
     since: datetime | None = None, until: datetime | None = None,
 ) -> Response:
     """The same export as CSV (one row per session; formula-like cells are neutralised)."""
@@ -97,7 +98,7 @@ def my_profile(user: CurrentUser, db: Db, state: State) -> dict[str, Any]:
 
 
 @router.get("/profile/{user_id}", responses={404: {"description": "no such rep, or not yours"}})
-def rep_profile_for(user_id: int, user: CurrentUser, db: Db, state: State) -> dict[str, Any]:
+def rep_profile_for(user_id: DbId, user: CurrentUser, db: Db, state: State) -> dict[str, Any]:
     """Another rep's profile (their manager or an admin)."""
     rep = db.get(User, user_id)
     if rep is None or not can_view_user(db, user, user_id):

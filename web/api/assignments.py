@@ -10,7 +10,7 @@ from pydantic import BaseModel, StringConstraints, model_validator
 from sqlalchemy import select
 
 from web.api.deps import Author, CurrentUser, Db, State
-from web.api.schemas import Strict
+from web.api.schemas import DbId, Strict
 from web.db.models import Assignment, Role, Team, User
 from web.security.access import visible_user_ids
 
@@ -22,8 +22,8 @@ Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")]
 class AssignmentIn(Strict):
     persona_id: Id
     scorecard_id: Id | None = None
-    rep_id: int | None = None
-    team_id: int | None = None
+    rep_id: DbId | None = None
+    team_id: DbId | None = None
     due: datetime | None = None
     note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] = ""
 
@@ -99,7 +99,7 @@ def create_assignment(body: AssignmentIn, user: Author, db: Db, state: State) ->
 
 
 @router.delete("/{assignment_id}", status_code=204)
-def delete_assignment(assignment_id: int, _: Author, db: Db) -> None:
+def delete_assignment(assignment_id: DbId, _: Author, db: Db) -> None:
     row = db.get(Assignment, assignment_id)
     if row is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no assignment {assignment_id}")

@@ -18,7 +18,7 @@ from simulator.transport.connection import StarletteConnection
 from simulator.transport.handler import CallSessionHandler
 from simulator.transport.protocol import CLOSE_POLICY_VIOLATION
 from web.api.deps import CurrentUser, Db, State
-from web.api.schemas import Strict
+from web.api.schemas import DbId, Strict
 from web.db.models import Assignment, Call, CallStatus
 from web.live import CallTicket, WebCallStarter
 from web.security.sessions import COOKIE_NAME, lookup_session
@@ -33,7 +33,7 @@ CALL_PATH = "/ws/call"
 
 class CallIn(Strict):
     persona_id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")]
-    assignment_id: int | None = None
+    assignment_id: DbId | None = None
 
 
 class CallBooked(BaseModel):

@@ -18,6 +18,8 @@ Username = Annotated[
 ]
 DisplayName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
 Password = Annotated[str, StringConstraints(min_length=1, max_length=256)]
+DbId = Annotated[int, Field(ge=1, le=2**31 - 1)]
+"""A row id: bounded so no request can overflow a database integer."""
 
 
 class Strict(BaseModel):

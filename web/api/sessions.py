@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field, StringConstraints
 from sqlalchemy import select
 
 from web.api.deps import CurrentUser, Db, State
-from web.api.schemas import Strict
+from web.api.schemas import DbId, Strict
 from web.db.models import Call, CallStatus, Comment, ScoreOverride, User
 from web.security.access import can_review_call, can_view_call, restrict_calls
 from web.services.calls import refresh_totals, session_path
@@ -151,7 +151,7 @@ def _recording(state: State, call: Call) -> Any:
 def list_sessions(
     user: CurrentUser,
     db: Db,
-    rep_id: int | None = None,
+    rep_id: DbId | None = None,
     persona_id: Annotated[str | None, Query(max_length=64)] = None,
     status_: Annotated[CallStatus | None, Query(alias="status")] = None,
     passed: bool | None = None,
@@ -247,7 +247,7 @@ def add_comment(call_id: CallId, body: CommentIn, user: CurrentUser, db: Db) -> 
 
 
 @router.delete("/{call_id}/comments/{comment_id}", status_code=204)
-def delete_comment(call_id: CallId, comment_id: int, user: CurrentUser, db: Db) -> None:
+def delete_comment(call_id: CallId, comment_id: DbId, user: CurrentUser, db: Db) -> None:
     """Authors delete their own comments; a reviewer (manager, admin) deletes any."""
     call = _visible_call(db, user, call_id)
     comment = db.get(Comment, comment_id)
