@@ -39,21 +39,32 @@ class WavRecorder:
     """Incremental multi-channel 16-bit WAV writer; thread-safe.
 
     ``flush_every_s`` is how much new audio may wait in memory before it is
-    flushed (and so how much a crash can lose).
+    flushed (and so, with ``hold_back_s``, how much a crash can lose).
+    Automatic flushes leave the newest ``hold_back_s`` in memory: the two
+    channels arrive a little out of step, and a block flushed before its other
+    channel arrived would have to be patched on disk.
     """
 
     def __init__(
-        self, path: Path, sample_rate: int = 16000, channels: int = 2, flush_every_s: float = 0.5
+        self,
+        path: Path,
+        sample_rate: int = 16000,
+        channels: int = 2,
+        flush_every_s: float = 0.5,
+        hold_back_s: float = 0.25,
     ) -> None:
         if channels < 1:
             raise ValueError(f"WavRecorder: channels must be >= 1, got {channels}")
         if flush_every_s <= 0:
             raise ValueError(f"WavRecorder: flush_every_s must be positive, got {flush_every_s}")
+        if hold_back_s < 0:
+            raise ValueError(f"WavRecorder: hold_back_s must not be negative, got {hold_back_s}")
         self.path = Path(path)
         self.sample_rate = check_rate(sample_rate, "recording rate")
         self.channels = channels
         self._block = 2 * channels
         self._flush_frames = max(1, int(flush_every_s * sample_rate))
+        self._hold_back = int(hold_back_s * sample_rate)
         self._lock = threading.Lock()
         self._disk_frames = 0
         self._end = 0
@@ -100,13 +111,14 @@ class WavRecorder:
                 offset = max(0, late)
                 first = start_sample + offset - self._disk_frames
                 self._pending[first : first + samples.size - offset, channel] = samples[offset:]
-            if self._end - self._disk_frames >= self._flush_frames:
-                self._flush_locked(fd)
+            settled = self._end - self._hold_back
+            if settled - self._disk_frames >= self._flush_frames:
+                self._flush_locked(fd, settled)
 
     def flush(self) -> int:
         """Write buffered frames, update the header, fsync; returns :attr:`durable_frames`."""
         with self._lock:
-            self._flush_locked(self._require_open())
+            self._flush_locked(self._require_open(), self._end)
             return self._disk_frames
 
     def close(self) -> None:
@@ -114,7 +126,7 @@ class WavRecorder:
         with self._lock:
             if self._fd is None:
                 return
-            self._flush_locked(self._fd)
+            self._flush_locked(self._fd, self._end)
             os.close(self._fd)
             self._fd = None
 
@@ -122,7 +134,10 @@ class WavRecorder:
         return self
 
     def __exit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         self.close()
 
@@ -131,11 +146,12 @@ class WavRecorder:
             raise ValueError(f"WavRecorder: {self.path} is closed")
         return self._fd
 
-    def _flush_locked(self, fd: int) -> None:
-        count = self._end - self._disk_frames
+    def _flush_locked(self, fd: int, until: int) -> None:
+        """Make frames up to ``until`` durable."""
+        count = until - self._disk_frames
         if count <= 0:
             return
-        data_bytes = self._end * self._block
+        data_bytes = until * self._block
         if data_bytes > _MAX_DATA_BYTES:
             raise OverflowError(f"{self.path}: recording exceeds the 4 GiB WAV limit")
         block = np.ascontiguousarray(self._pending[:count], dtype="<i2").tobytes()
@@ -144,7 +160,7 @@ class WavRecorder:
         os.pwrite(fd, struct.pack("<I", 36 + data_bytes), 4)
         os.pwrite(fd, struct.pack("<I", data_bytes), 40)
         os.fsync(fd)
-        self._disk_frames = self._end
+        self._disk_frames = until
         self._pending = self._pending[count:]
 
     def _patch_on_disk(self, fd: int, channel: int, start: int, samples: np.ndarray) -> None:
@@ -194,12 +210,19 @@ def repair_wav(path: Path) -> RepairReport:
         available = layout.available_data
         # a complete file's RIFF size covers the whole file (give or take a pad byte);
         # after a crash it lags behind frames written since the last header update
-        consistent = (layout.data_size <= available
-                      and abs(layout.riff_size + 8 - layout.file_size) <= 1
-                      and layout.data_size % layout.block_align == 0)
+        consistent = (
+            layout.data_size <= available
+            and abs(layout.riff_size + 8 - layout.file_size) <= 1
+            and layout.data_size % layout.block_align == 0
+        )
         if consistent:
-            return RepairReport(layout.data_size // layout.block_align, layout.sample_rate,
-                                layout.channels, False, 0)
+            return RepairReport(
+                layout.data_size // layout.block_align,
+                layout.sample_rate,
+                layout.channels,
+                False,
+                0,
+            )
         dropped = available % layout.block_align
         data_bytes = min(available - dropped, _MAX_DATA_BYTES)
         stream.truncate(layout.data_offset + data_bytes)
@@ -209,5 +232,6 @@ def repair_wav(path: Path) -> RepairReport:
         stream.write(struct.pack("<I", data_bytes))
         stream.flush()
         os.fsync(stream.fileno())
-    return RepairReport(data_bytes // layout.block_align, layout.sample_rate, layout.channels,
-                        True, dropped)
+    return RepairReport(
+        data_bytes // layout.block_align, layout.sample_rate, layout.channels, True, dropped
+    )

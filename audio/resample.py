@@ -41,7 +41,7 @@ def _prepare(audio: PcmLike, what: str) -> np.ndarray:
 
 
 def resample(audio: PcmLike, from_rate: int, to_rate: int, quality: str = "HQ") -> np.ndarray:
-    """Resample a whole mono buffer; ``int16``/bytes in gives ``int16`` out, floats give ``float32``.
+    """Resample a whole mono buffer: ``int16``/bytes in, ``int16`` out; floats give ``float32``.
 
     ``quality`` is a soxr preset (``"VHQ"``, ``"HQ"``, ``"MQ"``, ``"LQ"``, ``"QQ"``).
     """
@@ -67,12 +67,16 @@ class StreamResampler:
         check_rate(from_rate, "input rate")
         check_rate(to_rate, "output rate")
         if dtype not in ("int16", "float32"):
-            raise UnsupportedFormatError(f"StreamResampler dtype must be int16 or float32, not {dtype}")
+            raise UnsupportedFormatError(
+                f"StreamResampler dtype must be int16 or float32, not {dtype}"
+            )
         self.from_rate = from_rate
         self.to_rate = to_rate
         self.dtype = np.dtype(dtype)
         self._stream = (
-            None if from_rate == to_rate else soxr.ResampleStream(from_rate, to_rate, 1, dtype, quality)
+            None
+            if from_rate == to_rate
+            else soxr.ResampleStream(from_rate, to_rate, 1, dtype, quality)
         )
 
     def _coerce(self, audio: PcmLike) -> np.ndarray:

@@ -17,6 +17,7 @@ or by livekit's turn detection), which then calls ``end_turn()``.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 
@@ -34,7 +35,9 @@ class _Intake:
     """Input conversion shared by both drivers: any PCM at ``sample_rate`` to 16 kHz int16."""
 
     def __init__(self, sample_rate: int) -> None:
-        self._resampler = StreamResampler(sample_rate, STT_RATE) if sample_rate != STT_RATE else None
+        self._resampler = (
+            StreamResampler(sample_rate, STT_RATE) if sample_rate != STT_RATE else None
+        )
 
     def convert(self, pcm: PcmLike) -> np.ndarray:
         samples = to_int16(pcm, "streaming STT input")
@@ -71,7 +74,7 @@ class SttStream:
         self._schedule()
 
     async def end_turn(self) -> SttEvent:
-        """Finish the current turn and return its ``final`` event; later pushes start the next turn."""
+        """Finish the turn and return its ``final`` event; later pushes start the next turn."""
         turn = self._turn
         turn.push(self._intake.drain())
         self._turn = TurnAssembler(turn.turn + 1, self._options)
@@ -97,10 +100,8 @@ class SttStream:
         self._closed = True
         if self._task is not None and not self._task.done():
             self._task.cancel()
-            try:
+            with contextlib.suppress(asyncio.CancelledError):
                 await self._task
-            except asyncio.CancelledError:
-                pass
         self._events.put_nowait(None)
 
     def __aiter__(self) -> AsyncIterator[SttEvent]:

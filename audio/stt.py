@@ -38,11 +38,17 @@ from audio.whisper_fast import ShortWindowDecoder
 
 logger = logging.getLogger(__name__)
 
-DecodePath = Literal["fast", "standard"]
+Decoder = Literal["fast", "standard"]
 
 
 class NoSpeechError(AudioError):
     """Raised by :meth:`Transcript.text_or_raise` when a clip held no speech."""
+
+
+def _check_decoder(decoder: str, what: str) -> Decoder:
+    if decoder not in ("fast", "standard"):
+        raise ValueError(f"{what} must be 'fast' or 'standard', got {decoder!r}")
+    return decoder  # type: ignore[return-value]
 
 
 @dataclass(frozen=True)
@@ -57,7 +63,7 @@ class SttOptions:
     """CTranslate2 compute type; int8 is the fast choice on CPU."""
     cpu_threads: int = 2
     """Threads for one decode (0 = CTranslate2 default)."""
-    path: DecodePath = "fast"
+    decoder: Decoder = "fast"
     """``fast`` = clip-sized encoder window (falls back to ``standard`` on degenerate output)."""
     window_margin_s: float = 1.5
     """Silence added after the clip in the fast window; too little makes the decoder loop."""
@@ -71,12 +77,13 @@ class SttOptions:
     """Decode one short clip at load, so the first real turn is not the slow one."""
 
     def __post_init__(self) -> None:
-        if self.path not in ("fast", "standard"):
-            raise ValueError(f"SttOptions.path must be 'fast' or 'standard', got {self.path!r}")
+        _check_decoder(self.decoder, "SttOptions.decoder")
         if self.beam_size < 1:
             raise ValueError(f"SttOptions.beam_size must be >= 1, got {self.beam_size}")
         if self.window_margin_s < 0.5:
-            raise ValueError("SttOptions.window_margin_s below 0.5 s makes the decoder repeat itself")
+            raise ValueError(
+                "SttOptions.window_margin_s below 0.5 s makes the decoder repeat itself"
+            )
 
 
 @dataclass(frozen=True)
@@ -90,8 +97,8 @@ class Transcript:
     """Why there is no text (``silent input``, ``model no-speech verdict``, ...)."""
     duration_s: float
     decode_s: float
-    path: DecodePath | Literal["skipped"]
-    """Decode path actually used (``skipped`` when silent input was never decoded)."""
+    decoder: Decoder | Literal["skipped"]
+    """Decoder actually used (``skipped`` when silent input was never decoded)."""
     fell_back: bool
     """True when the fast path's output looked degenerate and was redone the standard way."""
     no_speech_prob: float
@@ -108,7 +115,7 @@ class Transcript:
 @dataclass(frozen=True)
 class _Decoded:
     text: str
-    path: DecodePath
+    decoder: Decoder
     fell_back: bool
     no_speech_prob: float
     avg_logprob: float
@@ -121,7 +128,9 @@ def load_whisper(model_dir: Path, options: SttOptions) -> WhisperModel:
         raise ModelLoadError(f"{model_dir}: not a CTranslate2 Whisper dir (no model.bin)")
     try:
         return WhisperModel(
-            str(model_dir), device="cpu", compute_type=options.compute_type,
+            str(model_dir),
+            device="cpu",
+            compute_type=options.compute_type,
             cpu_threads=options.cpu_threads,
         )
     except (RuntimeError, ValueError, OSError) as error:
@@ -152,14 +161,15 @@ class WhisperStt:
         audio: PcmLike,
         sample_rate: int = STT_RATE,
         context: str | None = None,
-        path: DecodePath | None = None,
+        decoder: Decoder | None = None,
     ) -> Transcript:
         """Transcribe one clip (blocking).
 
         ``audio`` is mono PCM16 bytes, ``int16`` or float in [-1, 1], at any rate in
         :data:`audio.resample.SUPPORTED_RATES`. ``context`` is earlier text of the same
-        turn, given to the decoder as a prompt. ``path`` overrides ``options.path``.
+        turn, given to the decoder as a prompt. ``decoder`` overrides ``options.decoder``.
         """
+        decoder = _check_decoder(decoder or self.options.decoder, "decoder")
         samples = to_float32(audio, "STT input")
         if samples.size == 0:
             raise EmptyAudioError("STT input: 0 samples; nothing to transcribe")
@@ -168,41 +178,68 @@ class WhisperStt:
         stats = audio_stats(samples)
         duration = samples.size / STT_RATE
         if stats.clipped_fraction > 0.001:
-            logger.warning("STT input is clipped: %.2f %% of samples at full scale",
-                           100 * stats.clipped_fraction)
+            logger.warning(
+                "STT input is clipped: %.2f %% of samples at full scale",
+                100 * stats.clipped_fraction,
+            )
         if stats.peak < self.options.silence_peak:
-            return Transcript("", True, f"silent input (peak {stats.peak:.5f})", duration, 0.0,
-                              "skipped", False, 1.0, 0.0, stats)
+            return Transcript(
+                "",
+                True,
+                f"silent input (peak {stats.peak:.5f})",
+                duration,
+                0.0,
+                "skipped",
+                False,
+                1.0,
+                0.0,
+                stats,
+            )
         started = time.perf_counter()
         with self._lock:
-            decoded = self._decode(samples, context, path or self.options.path)
+            decoded = self._decode(samples, context, decoder)
         decode_s = time.perf_counter() - started
         text, reason = decoded.text, None
-        if (decoded.no_speech_prob > self.options.no_speech_threshold
-                and decoded.avg_logprob < self.options.log_prob_threshold):
+        if (
+            decoded.no_speech_prob > self.options.no_speech_threshold
+            and decoded.avg_logprob < self.options.log_prob_threshold
+        ):
             text, reason = "", f"model no-speech verdict (p={decoded.no_speech_prob:.2f})"
         elif not text:
             reason = "decoder produced no words"
-        return Transcript(text, not text, reason, duration, decode_s, decoded.path,
-                          decoded.fell_back, decoded.no_speech_prob, decoded.avg_logprob, stats)
+        return Transcript(
+            text,
+            not text,
+            reason,
+            duration,
+            decode_s,
+            decoded.decoder,
+            decoded.fell_back,
+            decoded.no_speech_prob,
+            decoded.avg_logprob,
+            stats,
+        )
 
     async def atranscribe(
         self,
         audio: PcmLike,
         sample_rate: int = STT_RATE,
         context: str | None = None,
-        path: DecodePath | None = None,
+        decoder: Decoder | None = None,
     ) -> Transcript:
         """:meth:`transcribe` in a worker thread (the event loop never decodes)."""
-        return await asyncio.to_thread(self.transcribe, audio, sample_rate, context, path)
+        return await asyncio.to_thread(self.transcribe, audio, sample_rate, context, decoder)
 
-    def _decode(self, samples: np.ndarray, context: str | None, path: DecodePath) -> _Decoded:
-        if path == "fast" and samples.size / STT_RATE <= self._fast.max_clip_s():
+    def _decode(self, samples: np.ndarray, context: str | None, decoder: Decoder) -> _Decoded:
+        if decoder == "fast" and samples.size / STT_RATE <= self._fast.max_clip_s():
             fast = self._fast.decode(samples, context)
             if not fast.looks_degenerate():
                 return _Decoded(fast.text, "fast", False, fast.no_speech_prob, fast.avg_logprob)
-            logger.info("fast Whisper path looked degenerate (ratio %.2f, cap %s): redoing on 30 s",
-                        fast.compression_ratio, fast.hit_token_cap)
+            logger.info(
+                "fast Whisper path looked degenerate (ratio %.2f, cap %s): redoing on 30 s",
+                fast.compression_ratio,
+                fast.hit_token_cap,
+            )
             return replace(self._decode_standard(samples, context), fell_back=True)
         return self._decode_standard(samples, context)
 
@@ -224,7 +261,7 @@ class WhisperStt:
             return _Decoded("", "standard", False, 1.0, -10.0)
         return _Decoded(
             text=" ".join(s.text.strip() for s in decoded).strip(),
-            path="standard",
+            decoder="standard",
             fell_back=False,
             no_speech_prob=max(s.no_speech_prob for s in decoded),
             avg_logprob=float(np.mean([s.avg_logprob for s in decoded])),

@@ -73,8 +73,11 @@ class SpeechChunker:
         if sentence is not None:
             return sentence
         if _word_count(buffer) > self._max_words:
-            clauses = [m.end() for m in _CLAUSE_END.finditer(buffer)
-                       if _word_count(buffer[: m.end()]) >= self._first_min]
+            clauses = [
+                m.end()
+                for m in _CLAUSE_END.finditer(buffer)
+                if _word_count(buffer[: m.end()]) >= self._first_min
+            ]
             if clauses:
                 return clauses[-1]
         return None

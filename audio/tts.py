@@ -22,11 +22,12 @@ below full scale.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import re
 import threading
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Generator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -156,11 +157,19 @@ class PiperTts:
         if self._fixed_share is None:
             durations = []
             for length_scale in (0.5, 3.0):
-                config = SynthesisConfig(length_scale=length_scale, noise_scale=0.0,
-                                         noise_w_scale=0.0, normalize_audio=False)
+                config = SynthesisConfig(
+                    length_scale=length_scale,
+                    noise_scale=0.0,
+                    noise_w_scale=0.0,
+                    normalize_audio=False,
+                )
                 with self._lock:
-                    durations.append(sum(c.audio_float_array.size
-                                         for c in self._voice.synthesize(_CALIBRATION, config)))
+                    durations.append(
+                        sum(
+                            c.audio_float_array.size
+                            for c in self._voice.synthesize(_CALIBRATION, config)
+                        )
+                    )
             slope = (durations[1] - durations[0]) / 2.5
             fixed = durations[0] - 0.5 * slope
             self._fixed_share = min(0.9, max(0.0, fixed / (fixed + slope)))
@@ -178,7 +187,7 @@ class PiperTts:
 
     def synthesize(
         self, text: str, options: VoiceOptions | None = None, sample_rate: int | None = None
-    ) -> Iterator[TtsChunk]:
+    ) -> Generator[TtsChunk, None, None]:
         """Yield speech chunk by chunk (blocking); the first one ends at a clause boundary.
 
         ``options`` and ``sample_rate`` override the instance defaults for this call.
@@ -226,11 +235,9 @@ class PiperTts:
             while (chunk := await asyncio.to_thread(next, chunks, None)) is not None:
                 yield chunk
         finally:
-            try:
+            # ValueError: cancelled while a worker thread runs it; that chunk finishes, no more
+            with contextlib.suppress(ValueError):
                 chunks.close()
-            except ValueError:
-                pass  # cancelled while a worker thread runs it: that chunk finishes, nothing more
-
 
     def _finish(self, audio: np.ndarray, voice: VoiceOptions, rate: int) -> np.ndarray:
         """Pitch shift + rate conversion in one resampling pass, then gain and limiting."""

@@ -88,10 +88,16 @@ class TurnAssembler:
     def __init__(self, turn: int, options: StreamingOptions) -> None:
         self.turn = turn
         self.options = options
-        self._vad = EndpointingVad(VadOptions(
-            sample_rate=STT_RATE, aggressiveness=options.vad_aggressiveness, frame_ms=30,
-            onset_ms=60, silence_ms=max(30, options.pause_ms), ignore_initial_ms=0,
-        ))
+        self._vad = EndpointingVad(
+            VadOptions(
+                sample_rate=STT_RATE,
+                aggressiveness=options.vad_aggressiveness,
+                frame_ms=30,
+                onset_ms=60,
+                silence_ms=max(30, options.pause_ms),
+                ignore_initial_ms=0,
+            )
+        )
         self._chunks: list[np.ndarray] = []
         self._length = 0
         self._audio = np.zeros(0, dtype=np.int16)
@@ -153,8 +159,11 @@ class TurnAssembler:
         if self._length - start >= self.options.max_segment_s * STT_RATE:
             return self._job("commit", self._length)
         fresh = self._length - self._interim_from
-        if (self._has_speech_after(start) and self._length - start >= _MIN_INTERIM
-                and fresh >= self.options.interim_every_s * STT_RATE):
+        if (
+            self._has_speech_after(start)
+            and self._length - start >= _MIN_INTERIM
+            and fresh >= self.options.interim_every_s * STT_RATE
+        ):
             return self._job("interim", self._length)
         return None
 
@@ -163,7 +172,9 @@ class TurnAssembler:
         self._closed = True
         for event in self._vad.flush():
             self._last_speech_end = event.sample
-        if self._length <= self._committed_until or not self._has_speech_after(self._committed_until):
+        if self._length <= self._committed_until or not self._has_speech_after(
+            self._committed_until
+        ):
             return None
         return self._job("final", self._length)
 
@@ -173,8 +184,9 @@ class TurnAssembler:
             self._interim_from = job.end
             self._hypothesis = "" if result.no_speech else result.text
             text = " ".join(filter(None, [self.stable_text, self._hypothesis]))
-            return SttEvent("interim", text, self.stable_text, self.turn,
-                            job.end / STT_RATE, result.decode_s)
+            return SttEvent(
+                "interim", text, self.stable_text, self.turn, job.end / STT_RATE, result.decode_s
+            )
         if not result.no_speech:
             self._committed.append(result.text)
         self._committed_until = self._interim_from = job.end
@@ -182,11 +194,18 @@ class TurnAssembler:
         self._hypothesis = ""
         if job.kind == "final":
             return self.final_event(result.decode_s)
-        return SttEvent("interim", self.stable_text, self.stable_text, self.turn,
-                        job.end / STT_RATE, result.decode_s)
+        return SttEvent(
+            "interim",
+            self.stable_text,
+            self.stable_text,
+            self.turn,
+            job.end / STT_RATE,
+            result.decode_s,
+        )
 
     def final_event(self, decode_s: float = 0.0) -> SttEvent:
         """The turn's final event from what is committed (after :meth:`final_job`)."""
         text = self.stable_text
-        return SttEvent("final", text, text, self.turn, self._length / STT_RATE, decode_s,
-                        no_speech=not text)
+        return SttEvent(
+            "final", text, text, self.turn, self._length / STT_RATE, decode_s, no_speech=not text
+        )

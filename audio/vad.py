@@ -88,7 +88,7 @@ class VadEvent:
     sample: int
     """First voiced sample (start) or one past the last voiced sample (end), from stream open."""
     detected_at: int
-    """Stream position (samples) when the event was decided; ``detected_at - sample`` is the delay."""
+    """Stream position (samples) when the event was decided (``detected_at - sample``: delay)."""
     sample_rate: int
     turn_start: int
     """For an end event, the sample where this turn started (equal to ``sample`` for a start)."""

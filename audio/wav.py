@@ -26,7 +26,14 @@ HEADER_BYTES = 44
 """Size of the canonical header written here: RIFF + fmt (16 bytes) + data chunk header."""
 _FORMAT_PCM = 1
 _FORMAT_EXTENSIBLE = 0xFFFE
-_FORMAT_NAMES = {1: "PCM", 3: "IEEE float", 6: "A-law", 7: "mu-law", 0x55: "MP3", 0xFFFE: "extensible"}
+_FORMAT_NAMES = {
+    1: "PCM",
+    3: "IEEE float",
+    6: "A-law",
+    7: "mu-law",
+    0x55: "MP3",
+    0xFFFE: "extensible",
+}
 
 
 @dataclass(frozen=True)
@@ -82,8 +89,9 @@ def parse_wav_header(stream: BinaryIO, name: str) -> WavLayout:
             tag, channels, rate, align, bits = fmt
             if align <= 0 or channels <= 0:
                 raise CorruptWavError(f"{name}: 'fmt ' declares {channels} channels, block {align}")
-            return WavLayout(tag, channels, rate, bits, align, stream.tell(), size, riff_size,
-                             file_size)
+            return WavLayout(
+                tag, channels, rate, bits, align, stream.tell(), size, riff_size, file_size
+            )
         else:
             stream.seek(size + size % 2, os.SEEK_CUR)
 
@@ -143,8 +151,20 @@ def wav_header(sample_rate: int, channels: int, data_bytes: int) -> bytes:
     """The canonical 44-byte header of a 16-bit PCM WAV."""
     block = channels * 2
     return struct.pack(
-        "<4sI4s4sIHHIIHH4sI", b"RIFF", 36 + data_bytes, b"WAVE", b"fmt ", 16, _FORMAT_PCM,
-        channels, sample_rate, sample_rate * block, block, 16, b"data", data_bytes,
+        "<4sI4s4sIHHIIHH4sI",
+        b"RIFF",
+        36 + data_bytes,
+        b"WAVE",
+        b"fmt ",
+        16,
+        _FORMAT_PCM,
+        channels,
+        sample_rate,
+        sample_rate * block,
+        block,
+        16,
+        b"data",
+        data_bytes,
     )
 
 

@@ -52,8 +52,11 @@ class FastDecode:
 
     def looks_degenerate(self) -> bool:
         """True when the output loops or ran into the token cap: redo it the standard way."""
-        return (self.hit_token_cap or self.compression_ratio > COMPRESSION_RATIO_LIMIT
-                or has_repeated_phrase(self.text))
+        return (
+            self.hit_token_cap
+            or self.compression_ratio > COMPRESSION_RATIO_LIMIT
+            or has_repeated_phrase(self.text)
+        )
 
 
 def has_repeated_phrase(text: str, words: int = 4) -> bool:
@@ -86,7 +89,7 @@ class ShortWindowDecoder:
     def __init__(self, model: WhisperModel, language: str, beam_size: int, margin_s: float) -> None:
         self._model = model
         self._beam_size = beam_size
-        self._margin_frames = max(50, int(round(margin_s * 100)))
+        self._margin_frames = max(50, round(margin_s * 100))
         self._tokenizer = Tokenizer(
             model.hf_tokenizer, model.model.is_multilingual, task="transcribe", language=language
         )
@@ -114,7 +117,9 @@ class ShortWindowDecoder:
         encoded = self._model.model.encode(get_ctranslate2_storage(features[None]), to_cpu=False)
         prompt = self._prompt(context)
         duration_s = audio.size / 16000
-        budget = min(_TOKENS_BASE + int(_TOKENS_PER_SECOND * duration_s), _MAX_TEXT_TOKENS - len(prompt))
+        budget = min(
+            _TOKENS_BASE + int(_TOKENS_PER_SECOND * duration_s), _MAX_TEXT_TOKENS - len(prompt)
+        )
         result = self._model.model.generate(
             encoded,
             [prompt],

@@ -8,7 +8,7 @@ model loads once per pytest session.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -31,19 +31,19 @@ SALES_SENTENCES = [
 ]
 
 
-@lru_cache(maxsize=None)
+@cache
 def piper(voice_path: Path) -> PiperTts:
     """The Piper voice at 22.05 kHz (its native rate), loaded once."""
     return PiperTts(voice_path, sample_rate=22050)
 
 
-@lru_cache(maxsize=None)
+@cache
 def whisper(model_dir: Path) -> WhisperStt:
     """A Whisper model with default (fast-path) options, loaded once."""
     return WhisperStt(model_dir)
 
 
-@lru_cache(maxsize=None)
+@cache
 def speech_16k(voice_path: Path, text: str) -> np.ndarray:
     """``text`` spoken by Piper, resampled 22.05 -> 16 kHz, int16 (cached per text)."""
     native = piper(voice_path).synthesize_all(text)
@@ -64,9 +64,10 @@ def quiet_noise(samples: int, level: float = 0.001, seed: int = 7) -> np.ndarray
     return (rng.standard_normal(samples) * level * 32768).astype(np.int16)
 
 
-_NUMBERS = dict(enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve".split()
-))
+_NUMBERS = {
+    0: "zero", 1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six",
+    7: "seven", 8: "eight", 9: "nine", 10: "ten", 11: "eleven", 12: "twelve",
+}  # fmt: skip
 
 
 def normalise_words(text: str) -> str:

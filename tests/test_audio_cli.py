@@ -19,14 +19,16 @@ def test_bench_speech_json_reports_every_measurement(capsys: pytest.CaptureFixtu
     report = json.loads(capsys.readouterr().out)
     assert report["runs"] == 1
     assert [(row["model"], row["clip_s"]) for row in report["stt"]] == [
-        ("whisper-tiny.en", 3.0), ("whisper-tiny.en", 10.0)]
+        ("whisper-tiny.en", 3.0),
+        ("whisper-tiny.en", 10.0),
+    ]
     for row in report["stt"]:
         assert (row["standard_used"], row["fast_used"]) == ("standard", "fast")
         assert row["standard_s"] > 0 and row["fast_s"] > 0
         assert row["speedup"] == pytest.approx(row["standard_s"] / row["fast_s"], rel=0.02)
         assert row["standard_wer"] <= 0.1 and row["fast_wer"] <= 0.1
     tts = report["tts"]
-    assert 0 < tts["first_audio_s"] and 0 < tts["real_time_factor"] and tts["reply_audio_s"] > 5
+    assert tts["first_audio_s"] > 0 and tts["real_time_factor"] > 0 and tts["reply_audio_s"] > 5
     assert report["vad"]["us_per_frame"] > 0 and report["vad"]["frame_ms"] == 30
 
 
@@ -41,7 +43,9 @@ def test_repair_wav_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     with WavRecorder(path, sample_rate=16000, flush_every_s=1.0) as recorder:
         recorder.write(0, 0, np.full(1600, 1000, np.int16))
     with path.open("ab") as stream:
-        stream.write(np.full(1600, 500, np.int16).tobytes() + b"\x07")  # unflushed tail + half frame
+        stream.write(
+            np.full(1600, 500, np.int16).tobytes() + b"\x07"
+        )  # unflushed tail + half frame
     broken = tmp_path / "broken.wav"
     broken.write_bytes(b"not audio at all")
 

@@ -42,7 +42,7 @@ def test_channels_are_time_aligned_and_gaps_are_silence(tmp_path: Path) -> None:
 
 def test_late_audio_is_patched_into_flushed_frames(tmp_path: Path) -> None:
     path = tmp_path / "late.wav"
-    recorder = WavRecorder(path, sample_rate=RATE, flush_every_s=0.05)
+    recorder = WavRecorder(path, sample_rate=RATE, flush_every_s=0.05, hold_back_s=0)
     recorder.write(REP_CHANNEL, 0, _ramp(0, 16000, 0))
     assert recorder.durable_frames == 16000
     recorder.write(BUYER_CHANNEL, 4000, _ramp(4000, 16000, 1))  # half on disk, half new
@@ -56,13 +56,16 @@ def test_late_audio_is_patched_into_flushed_frames(tmp_path: Path) -> None:
 
 def test_file_is_readable_at_every_flush(tmp_path: Path) -> None:
     path = tmp_path / "live.wav"
-    recorder = WavRecorder(path, sample_rate=RATE, flush_every_s=0.25)
+    recorder = WavRecorder(path, sample_rate=RATE, flush_every_s=0.25, hold_back_s=0.25)
     assert read_wav(path)[0].shape == (0, 2)  # valid from the moment it exists
     for block in range(8):
         recorder.write(REP_CHANNEL, block * 1600, _ramp(block * 1600, 1600, 0))
         frames, _ = read_wav(path)
-        assert frames.shape[0] == recorder.durable_frames <= recorder.frames
-    assert recorder.durable_frames == 9600  # 0.25 s = 4000 frames: flushed at 4800 and 9600
+        assert frames.shape[0] == recorder.durable_frames <= max(0, recorder.frames - 4000)
+    # 4000 new frames beyond the 4000-frame hold-back: flushed to 4000 at 8000, to 8800 at 12800
+    assert recorder.durable_frames == 8800
+    assert recorder.flush() == recorder.frames == 12800
+    assert np.array_equal(read_wav(path)[0][:, 0], _ramp(0, 12800, 0))
     recorder.close()
 
 
@@ -91,7 +94,10 @@ _WRITER = textwrap.dedent("""
 def test_sigkill_mid_write_leaves_a_repairable_file_with_all_flushed_audio(tmp_path: Path) -> None:
     path = tmp_path / "killed.wav"
     writer = subprocess.Popen(
-        [sys.executable, "-c", _WRITER, str(path)], stdout=subprocess.PIPE, text=True, cwd=ROOT,
+        [sys.executable, "-c", _WRITER, str(path)],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
     try:
@@ -115,8 +121,13 @@ def test_sigkill_mid_write_leaves_a_repairable_file_with_all_flushed_audio(tmp_p
     assert report.frames >= durable and (report.sample_rate, report.channels) == (RATE, 2)
     frames, _ = read_wav(path)
     assert frames.shape == (report.frames, 2)
+    # everything reported durable is intact on both channels
+    assert np.array_equal(frames[:durable, 0], _ramp(0, durable, 0))
+    assert np.array_equal(frames[:durable, 1], _ramp(0, durable, 1))
+    # later frames reached the disk too; the right channel may miss only a write never made
     assert np.array_equal(frames[:, 0], _ramp(0, report.frames, 0))
-    assert np.array_equal(frames[:, 1], _ramp(0, report.frames, 1))
+    late = frames[durable:, 1]
+    assert np.all((late == _ramp(durable, late.size, 1)) | (late == 0))
     assert not repair_wav(path).repaired  # idempotent: a sound file is left alone
 
 

@@ -29,7 +29,9 @@ def stt(whisper_tiny_dir: Path) -> WhisperStt:
     return whisper(whisper_tiny_dir)
 
 
-def _turn(voice: Path, sentences: list[str], pause_s: float = 0.5, tail_s: float = 0.7) -> np.ndarray:
+def _turn(
+    voice: Path, sentences: list[str], pause_s: float = 0.5, tail_s: float = 0.7
+) -> np.ndarray:
     """Sentences separated by pauses, then the trailing silence an endpointer waits for."""
     parts: list[np.ndarray] = [np.zeros(RATE // 5, np.int16)]
     for text in sentences:
@@ -44,7 +46,9 @@ def _wer(reference: str, hypothesis: str) -> float:
 
 
 @pytest.mark.slow
-async def test_interim_text_arrives_before_the_end_of_turn(stt: WhisperStt, piper_voice_path: Path) -> None:
+async def test_interim_text_arrives_before_the_end_of_turn(
+    stt: WhisperStt, piper_voice_path: Path
+) -> None:
     sentences = [SALES_SENTENCES[1], SALES_SENTENCES[6]]
     audio = _turn(piper_voice_path, sentences)
     stream = SttStream(stt)

@@ -17,8 +17,10 @@ from audio import (
 )
 from tests.audio_helpers import piper, speech_bounds
 
-REPLY = ("Honestly, we looked at three vendors last year, and none of them fit our process. "
-         "What makes yours different? I need to see numbers.")
+REPLY = (
+    "Honestly, we looked at three vendors last year, and none of them fit our process. "
+    "What makes yours different? I need to see numbers."
+)
 REPLY_PIECES = [
     "Honestly, we looked at three vendors last year,",  # "Honestly," alone is under 3 words
     "and none of them fit our process.",
@@ -44,8 +46,9 @@ def _pitch_hz(pcm: np.ndarray, rate: int) -> float:
         window = audio[start : start + frame + max_lag]
         if np.sqrt(np.mean(window[:frame] ** 2)) < 0.01:
             continue
-        diff = np.array([np.sum((window[:frame] - window[lag : lag + frame]) ** 2)
-                         for lag in range(1, max_lag)])
+        diff = np.array(
+            [np.sum((window[:frame] - window[lag : lag + frame]) ** 2) for lag in range(1, max_lag)]
+        )
         normalised = diff * np.arange(1, max_lag) / np.maximum(np.cumsum(diff), 1e-12)
         dips = np.flatnonzero(normalised[min_lag - 1 :] < 0.15)
         if dips.size == 0:
@@ -83,8 +86,12 @@ def test_loud_voice_is_limited_never_clipped(tts: PiperTts) -> None:
 def test_pitch_shift_keeps_the_tempo(tts: PiperTts) -> None:
     text = "We already have a vendor for that and the budget is tight this quarter."
     base = tts.synthesize_all(text, STILL, 16000)
-    higher = tts.synthesize_all(text, VoiceOptions(noise_scale=0.0, noise_w=0.0, pitch_semitones=4), 16000)
-    lower = tts.synthesize_all(text, VoiceOptions(noise_scale=0.0, noise_w=0.0, pitch_semitones=-4), 16000)
+    higher = tts.synthesize_all(
+        text, VoiceOptions(noise_scale=0.0, noise_w=0.0, pitch_semitones=4), 16000
+    )
+    lower = tts.synthesize_all(
+        text, VoiceOptions(noise_scale=0.0, noise_w=0.0, pitch_semitones=-4), 16000
+    )
     duration = np.diff(speech_bounds(base))[0]
     for shifted in (higher, lower):
         assert np.diff(speech_bounds(shifted))[0] == pytest.approx(duration, rel=0.08)
@@ -96,8 +103,12 @@ def test_pitch_shift_keeps_the_tempo(tts: PiperTts) -> None:
 def test_length_scale_sets_the_speaking_rate(tts: PiperTts) -> None:
     text = "Could we schedule a demo with your operations manager next Tuesday?"
     normal = tts.synthesize_all(text, STILL, 16000)
-    slow = tts.synthesize_all(text, VoiceOptions(length_scale=1.5, noise_scale=0.0, noise_w=0.0), 16000)
-    assert np.diff(speech_bounds(slow))[0] / np.diff(speech_bounds(normal))[0] == pytest.approx(1.5, rel=0.1)
+    slow = tts.synthesize_all(
+        text, VoiceOptions(length_scale=1.5, noise_scale=0.0, noise_w=0.0), 16000
+    )
+    assert np.diff(speech_bounds(slow))[0] / np.diff(speech_bounds(normal))[0] == pytest.approx(
+        1.5, rel=0.1
+    )
 
 
 async def test_async_stream_yields_the_same_pieces(tts: PiperTts) -> None:
@@ -120,15 +131,20 @@ def test_nothing_speakable_is_an_error(tts: PiperTts, text: str) -> None:
 
 @pytest.mark.parametrize(
     ("options", "fragment"),
-    [({"length_scale": 0.1}, "length_scale"), ({"pitch_semitones": 20}, "pitch_semitones"),
-     ({"volume": -1}, "volume")],
+    [
+        ({"length_scale": 0.1}, "length_scale"),
+        ({"pitch_semitones": 20}, "pitch_semitones"),
+        ({"volume": -1}, "volume"),
+    ],
 )
 def test_bad_voice_options_are_rejected(options: dict, fragment: str) -> None:
     with pytest.raises(ValueError, match=fragment):
         VoiceOptions(**options)
 
 
-def test_unsupported_output_rate_and_missing_voice_are_rejected(tmp_path: Path, tts: PiperTts) -> None:
+def test_unsupported_output_rate_and_missing_voice_are_rejected(
+    tmp_path: Path, tts: PiperTts
+) -> None:
     with pytest.raises(ValueError, match="11025"):
         list(tts.synthesize("Hello.", sample_rate=11025))
     with pytest.raises(ModelLoadError, match="does not exist"):
@@ -139,7 +155,9 @@ def test_chunker_cuts_the_first_clause_then_sentences() -> None:
     assert split_for_speech(REPLY) == REPLY_PIECES
     text = "Well, to be honest with you, the price is high. Mr. Lee agrees, e.g. on support."
     assert split_for_speech(text) == [
-        "Well, to be honest with you,", "the price is high.", "Mr. Lee agrees, e.g. on support."
+        "Well, to be honest with you,",
+        "the price is high.",
+        "Mr. Lee agrees, e.g. on support.",
     ]
 
 

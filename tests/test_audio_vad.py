@@ -18,13 +18,22 @@ def _scene(voice: Path) -> tuple[np.ndarray, list[tuple[float, float]]]:
     """0.8 s room, speech A, exactly 1 s pause, speech B, 2 s room; audio and true speech spans."""
     first, second = (_trimmed(speech_16k(voice, SALES_SENTENCES[i])) for i in (1, 4))
     lead, pause, tail = int(0.8 * RATE), RATE, 2 * RATE
-    parts = [np.zeros(lead, np.int16), first, np.zeros(pause, np.int16), second,
-             np.zeros(tail, np.int16)]
+    parts = [
+        np.zeros(lead, np.int16),
+        first,
+        np.zeros(pause, np.int16),
+        second,
+        np.zeros(tail, np.int16),
+    ]
     audio = np.concatenate(parts)
-    audio = np.clip(audio.astype(np.int32) + quiet_noise(audio.size), -32768, 32767).astype(np.int16)
+    audio = np.clip(audio.astype(np.int32) + quiet_noise(audio.size), -32768, 32767).astype(
+        np.int16
+    )
     second_at = lead + first.size + pause
-    spans = [(lead / RATE, (lead + first.size) / RATE),
-             (second_at / RATE, (second_at + second.size) / RATE)]
+    spans = [
+        (lead / RATE, (lead + first.size) / RATE),
+        (second_at / RATE, (second_at + second.size) / RATE),
+    ]
     return audio, spans
 
 
@@ -42,7 +51,9 @@ def _run(vad: EndpointingVad, audio: np.ndarray, chunk: int) -> list:
 
 
 @pytest.mark.parametrize("silence_ms", [300, 500])
-def test_pause_splits_turns_with_accurate_end_times(piper_voice_path: Path, silence_ms: int) -> None:
+def test_pause_splits_turns_with_accurate_end_times(
+    piper_voice_path: Path, silence_ms: int
+) -> None:
     audio, spans = _scene(piper_voice_path)
     vad = EndpointingVad(VadOptions(silence_ms=silence_ms, aggressiveness=2))
     events = _run(vad, audio, chunk=517)  # deliberately not a multiple of the frame size
@@ -58,7 +69,9 @@ def test_pause_splits_turns_with_accurate_end_times(piper_voice_path: Path, sile
         assert end.turn_start == start.sample
 
 
-def test_long_silence_setting_keeps_a_thinking_pause_inside_one_turn(piper_voice_path: Path) -> None:
+def test_long_silence_setting_keeps_a_thinking_pause_inside_one_turn(
+    piper_voice_path: Path,
+) -> None:
     audio, spans = _scene(piper_voice_path)
     events = _run(EndpointingVad(VadOptions(silence_ms=1300)), audio, chunk=RATE // 50)
     assert [e.kind for e in events] == ["start_of_speech", "end_of_speech"]

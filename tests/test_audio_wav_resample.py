@@ -34,17 +34,39 @@ def _peak_hz(audio: np.ndarray, rate: int) -> float:
     return float(np.fft.rfftfreq(audio.size, 1 / rate)[np.argmax(spectrum)])
 
 
-def _raw_wav(path: Path, tag: int, channels: int, rate: int, bits: int, data: bytes,
-             declared: int | None = None) -> Path:
+def _raw_wav(
+    path: Path,
+    tag: int,
+    channels: int,
+    rate: int,
+    bits: int,
+    data: bytes,
+    declared: int | None = None,
+) -> Path:
     block = channels * bits // 8
     size = len(data) if declared is None else declared
-    header = struct.pack("<4sI4s4sIHHIIHH4sI", b"RIFF", 36 + size, b"WAVE", b"fmt ", 16, tag,
-                         channels, rate, rate * block, block, bits, b"data", size)
+    header = struct.pack(
+        "<4sI4s4sIHHIIHH4sI",
+        b"RIFF",
+        36 + size,
+        b"WAVE",
+        b"fmt ",
+        16,
+        tag,
+        channels,
+        rate,
+        rate * block,
+        block,
+        bits,
+        b"data",
+        size,
+    )
     path.write_bytes(header + data)
     return path
 
 
 # --- WAV reading --------------------------------------------------------------------------
+
 
 def test_a_22khz_mono_file_comes_back_as_16khz_float(tmp_path: Path) -> None:
     path = tmp_path / "voice.wav"
@@ -58,7 +80,9 @@ def test_a_stereo_file_needs_a_channel_choice(tmp_path: Path) -> None:
     path = tmp_path / "call.wav"
     stereo = np.stack([_tone(300, 16000), _tone(900, 16000)], axis=1)
     write_wav(path, stereo, 16000)
-    with pytest.raises(UnsupportedFormatError, match=r"2 channels; expected mono \(pass channel=0..1\)"):
+    with pytest.raises(
+        UnsupportedFormatError, match=r"2 channels; expected mono \(pass channel=0..1\)"
+    ):
         read_wav_mono16k(path)
     assert _peak_hz(read_wav_mono16k(path, channel=1), 16000) == pytest.approx(900, abs=2)
     with pytest.raises(UnsupportedFormatError, match="channel 2 requested, file has 2"):
@@ -89,7 +113,9 @@ def test_empty_truncated_and_non_wav_files_are_rejected(tmp_path: Path) -> None:
     with pytest.raises(EmptyAudioError, match="no audio frames"):
         read_wav_mono16k(empty)
     cut = _raw_wav(tmp_path / "cut.wav", 1, 1, 16000, 16, b"\x00" * 100, declared=32000)
-    with pytest.raises(CorruptWavError, match="declares 32000 audio bytes but only 100.*repair_wav"):
+    with pytest.raises(
+        CorruptWavError, match=r"declares 32000 audio bytes but only 100 .*repair_wav"
+    ):
         read_wav_mono16k(cut)
     mp3 = tmp_path / "song.wav"
     mp3.write_bytes(b"ID3\x04\x00\x00\x00\x00\x00\x00")
@@ -106,10 +132,13 @@ def test_an_all_silent_file_is_read_and_measured_as_silent(tmp_path: Path) -> No
 
 # --- sample conversion ----------------------------------------------------------------------
 
+
 def test_float_conversion_rejects_nans_and_int16_scaled_floats() -> None:
-    with pytest.raises(NonFiniteAudioError, match=r"1 of 3 samples are NaN or infinite \(first at index 2\)"):
+    with pytest.raises(
+        NonFiniteAudioError, match=r"1 of 3 samples are NaN or infinite \(first at index 2\)"
+    ):
         to_float32(np.array([0.0, 0.1, np.inf]))
-    with pytest.raises(OutOfRangeAudioError, match="peak is 2e\\+04.*divide by 32768"):
+    with pytest.raises(OutOfRangeAudioError, match=r"peak is 2e\+04.*divide by 32768"):
         to_float32(np.array([0.0, 20000.0]))
     slightly_hot = to_float32(np.array([0.5, 1.2, -1.3], np.float32))
     assert slightly_hot.max() == 1.0 and slightly_hot.min() == -1.0
@@ -124,8 +153,11 @@ def test_clipping_is_measured() -> None:
 
 # --- resampling -----------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("source", "target"), [(48000, 16000), (22050, 16000), (16000, 24000),
-                                                (22050, 48000), (24000, 22050)])
+
+@pytest.mark.parametrize(
+    ("source", "target"),
+    [(48000, 16000), (22050, 16000), (16000, 24000), (22050, 48000), (24000, 22050)],
+)
 def test_one_shot_resampling_keeps_pitch_and_length(source: int, target: int) -> None:
     out = resample(_tone(1000, source), source, target)
     assert out.dtype == np.float32 and abs(out.size - target) <= 1

@@ -21,8 +21,9 @@ import re
 import statistics
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 import webrtcvad
@@ -37,6 +38,7 @@ from simulator.settings import Settings
 if TYPE_CHECKING:  # Piper and faster-whisper load only when the bench runs, not with the CLI
     from audio import PiperTts
 
+_T = TypeVar("_T")
 _RATE = 16000
 _CLIP_SECONDS = (3.0, 10.0)
 _SENTENCES = (
@@ -47,22 +49,29 @@ _SENTENCES = (
     "We already have a vendor for that and the budget is tight this quarter.",
     "Could we schedule a demo with your operations manager next Tuesday?",
 )
-_REPLY = ("Honestly, we looked at a couple of vendors last year, and none of them fit the way we "
-          "work. What would make yours different? I would need to see real numbers first.")
+_REPLY = (
+    "Honestly, we looked at a couple of vendors last year, and none of them fit the way we "
+    "work. What would make yours different? I would need to see real numbers first."
+)
 
 
 def register_bench(bench_subcommands: argparse._SubParsersAction) -> None:
     parser = bench_subcommands.add_parser(
-        "speech", help="VAD, STT (standard vs fast window) and TTS costs (medians)")
+        "speech", help="VAD, STT (standard vs fast window) and TTS costs (medians)"
+    )
     parser.add_argument("--runs", type=int, default=5, help="runs per measurement (default 5)")
-    parser.add_argument("--models", nargs="+", default=["whisper-tiny.en", "whisper-base"],
-                        help="Whisper models (store names or paths)")
+    parser.add_argument(
+        "--models",
+        nargs="+",
+        default=["whisper-tiny.en", "whisper-base"],
+        help="Whisper models (store names or paths)",
+    )
     parser.add_argument("--voice", help="Piper voice (default: ROLEPLAY_TTS_VOICE)")
     parser.add_argument("--json", action="store_true", help="print one JSON document")
     parser.set_defaults(handler=_bench)
 
 
-def _median(fn: Callable[[], object], runs: int) -> tuple[float, object]:
+def _median(fn: Callable[[], _T], runs: int) -> tuple[float, _T]:
     """Median wall time of ``fn`` in seconds after one untimed warm-up call, and its last result."""
     result = fn()
     times = []
@@ -126,10 +135,13 @@ def _bench_vad(audio: np.ndarray, runs: int) -> dict[str, float]:
     ours, _ = _median(endpointing, runs)
     baseline, _ = _median(bare, runs)
     per_frame_us = ours / frames * 1e6
-    return {"frame_ms": 30, "us_per_frame": round(per_frame_us, 2),
-            "webrtcvad_us_per_frame": round(baseline / frames * 1e6, 2),
-            "overhead_ratio": round(ours / baseline, 2),
-            "share_of_real_time": round(per_frame_us / 30_000, 6)}
+    return {
+        "frame_ms": 30,
+        "us_per_frame": round(per_frame_us, 2),
+        "webrtcvad_us_per_frame": round(baseline / frames * 1e6, 2),
+        "overhead_ratio": round(ours / baseline, 2),
+        "share_of_real_time": round(per_frame_us / 30_000, 6),
+    }
 
 
 def _bench_tts(tts: PiperTts, voice_path: Path, runs: int) -> dict[str, float]:
@@ -144,24 +156,33 @@ def _bench_tts(tts: PiperTts, voice_path: Path, runs: int) -> dict[str, float]:
     baseline, _ = _median(lambda: next(iter(voice.synthesize(_REPLY, config))), runs)
     whole, audio = _median(lambda: tts.synthesize_all(_REPLY, sample_rate=_RATE), runs)
     duration = np.asarray(audio).size / _RATE
-    return {"first_audio_s": round(ours, 3), "piper_sentence_first_audio_s": round(baseline, 3),
-            "speedup": round(baseline / ours, 2), "reply_audio_s": round(duration, 2),
-            "real_time_factor": round(whole / duration, 3)}
+    return {
+        "first_audio_s": round(ours, 3),
+        "piper_sentence_first_audio_s": round(baseline, 3),
+        "speedup": round(baseline / ours, 2),
+        "reply_audio_s": round(duration, 2),
+        "real_time_factor": round(whole / duration, 3),
+    }
 
 
-def _bench_stt(name: str, model_dir: Path, clips: dict[float, tuple[np.ndarray, str]],
-               runs: int, advance: Callable[[], None]) -> list[dict[str, Any]]:
+def _bench_stt(
+    name: str,
+    model_dir: Path,
+    clips: dict[float, tuple[np.ndarray, str]],
+    runs: int,
+    advance: Callable[[], None],
+) -> list[dict[str, Any]]:
     from audio import WhisperStt
 
     stt = WhisperStt(model_dir)
     rows = []
     for seconds, (audio, text) in clips.items():
         row: dict[str, Any] = {"model": name, "clip_s": seconds}
-        for path in ("standard", "fast"):
-            latency, result = _median(lambda p=path: stt.transcribe(audio, path=p), runs)
-            row[f"{path}_s"] = round(latency, 3)
-            row[f"{path}_wer"] = round(word_error_rate(text, result.text), 3)  # type: ignore[attr-defined]
-            row[f"{path}_used"] = result.path  # type: ignore[attr-defined]
+        for decoder in ("standard", "fast"):
+            latency, result = _median(partial(stt.transcribe, audio, decoder=decoder), runs)
+            row[f"{decoder}_s"] = round(latency, 3)
+            row[f"{decoder}_wer"] = round(word_error_rate(text, result.text), 3)
+            row[f"{decoder}_used"] = result.decoder
             advance()
         row["speedup"] = round(row["standard_s"] / row["fast_s"], 2)
         rows.append(row)
@@ -194,8 +215,9 @@ def _bench(args: argparse.Namespace, settings: Settings) -> int:
         stt_rows = []
         for name, model_dir in model_dirs.items():
             progress.update(task, description=f"STT {name}")
-            stt_rows += _bench_stt(name, model_dir, clips, args.runs,
-                                   lambda: progress.advance(task))
+            stt_rows += _bench_stt(
+                name, model_dir, clips, args.runs, lambda: progress.advance(task)
+            )
     report = {"runs": args.runs, "vad": vad, "stt": stt_rows, "tts": tts_result}
     if args.json:
         print(json.dumps(report, indent=2))
@@ -211,18 +233,31 @@ def _print_tables(report: dict[str, Any]) -> None:
         stt.add_column(column, justify="right", no_wrap=True)
     for row in report["stt"]:
         fast = f"{row['fast_s']:.3f}" + ("" if row["fast_used"] == "fast" else " (fell back)")
-        stt.add_row(row["model"], f"{row['clip_s']:g} s", f"{row['standard_s']:.3f}", fast,
-                    f"{row['speedup']:.2f}x", f"{row['standard_wer']:.1%}", f"{row['fast_wer']:.1%}")
+        stt.add_row(
+            row["model"],
+            f"{row['clip_s']:g} s",
+            f"{row['standard_s']:.3f}",
+            fast,
+            f"{row['speedup']:.2f}x",
+            f"{row['standard_wer']:.1%}",
+            f"{row['fast_wer']:.1%}",
+        )
     console.print(stt)
     tts = report["tts"]
     table = Table(title="TTS (baseline: Piper's own sentence-by-sentence streaming)")
     for column in ("first audio s", "baseline first audio s", "speed-up", "reply audio s", "RTF"):
         table.add_column(column, justify="right")
-    table.add_row(f"{tts['first_audio_s']:.3f}", f"{tts['piper_sentence_first_audio_s']:.3f}",
-                  f"{tts['speedup']:.2f}x", f"{tts['reply_audio_s']:.2f}",
-                  f"{tts['real_time_factor']:.3f}")
+    table.add_row(
+        f"{tts['first_audio_s']:.3f}",
+        f"{tts['piper_sentence_first_audio_s']:.3f}",
+        f"{tts['speedup']:.2f}x",
+        f"{tts['reply_audio_s']:.2f}",
+        f"{tts['real_time_factor']:.3f}",
+    )
     console.print(table)
     vad = report["vad"]
-    console.print(f"VAD: {vad['us_per_frame']:.1f} µs per {vad['frame_ms']} ms frame "
-                  f"({vad['share_of_real_time']:.3%} of real time); bare webrtcvad "
-                  f"{vad['webrtcvad_us_per_frame']:.1f} µs ({vad['overhead_ratio']:.1f}x)")
+    console.print(
+        f"VAD: {vad['us_per_frame']:.1f} µs per {vad['frame_ms']} ms frame "
+        f"({vad['share_of_real_time']:.3%} of real time); bare webrtcvad "
+        f"{vad['webrtcvad_us_per_frame']:.1f} µs ({vad['overhead_ratio']:.1f}x)"
+    )

@@ -11,7 +11,8 @@ from simulator.settings import Settings
 
 def register(subcommands: argparse._SubParsersAction) -> None:
     parser = subcommands.add_parser(
-        "repair-wav", help="fix the header of a recording cut short by a crash")
+        "repair-wav", help="fix the header of a recording cut short by a crash"
+    )
     parser.add_argument("paths", nargs="+", type=Path, help="WAV files to repair in place")
     parser.set_defaults(handler=_repair)
 
@@ -26,7 +27,13 @@ def _repair(args: argparse.Namespace, settings: Settings) -> int:
             print(f"{path}: FAILED: {error}")
             continue
         action = "repaired" if report.repaired else "already sound"
-        dropped = f", dropped {report.dropped_bytes} bytes of a partial frame" if report.dropped_bytes else ""
-        print(f"{path}: {action}: {report.frames / report.sample_rate:.2f} s, "
-              f"{report.channels} channels at {report.sample_rate} Hz{dropped}")
+        dropped = (
+            f", dropped {report.dropped_bytes} bytes of a partial frame"
+            if report.dropped_bytes
+            else ""
+        )
+        print(
+            f"{path}: {action}: {report.frames / report.sample_rate:.2f} s, "
+            f"{report.channels} channels at {report.sample_rate} Hz{dropped}"
+        )
     return 1 if failures else 0
