@@ -53,7 +53,9 @@ def _check_vocabulary(persona: Persona) -> Iterator[Problem]:
                     (meter, "effects", reason),
                     f"unknown reason {reason!r}; known: {', '.join(TRUST_REASONS)}",
                 )
-    yield from _unknown_conditions(persona.end_conditions.hang_up.strikes_on, ("end_conditions", "hang_up", "strikes_on"))
+    yield from _unknown_conditions(
+        persona.end_conditions.hang_up.strikes_on, ("end_conditions", "hang_up", "strikes_on")
+    )
 
 
 def _check_ids(persona: Persona) -> Iterator[Problem]:
@@ -71,8 +73,9 @@ def _check_facts(persona: Persona) -> Iterator[Problem]:
         path: Path = ("facts", index)
         for t_index, topic in enumerate(fact.unlock.topics):
             if topic not in TOPICS:
-                yield (*path, "unlock", "topics", t_index), (
-                    f"unknown topic {topic!r}; known: {', '.join(TOPICS)}"
+                yield (
+                    (*path, "unlock", "topics", t_index),
+                    (f"unknown topic {topic!r}; known: {', '.join(TOPICS)}"),
                 )
         for a_index, other in enumerate(fact.unlock.after):
             if other not in fact_ids:
@@ -92,8 +95,9 @@ def _check_cycles(persona: Persona) -> Iterator[Problem]:
         while stack:
             current = stack.pop()
             if current == fact.id:
-                yield ("facts", index, "unlock", "after"), (
-                    f"fact {fact.id!r} can never unlock: its 'after' chain leads back to itself"
+                yield (
+                    ("facts", index, "unlock", "after"),
+                    (f"fact {fact.id!r} can never unlock: its 'after' chain leads back to itself"),
                 )
                 break
             if current not in seen:
@@ -113,8 +117,9 @@ def _check_objections(persona: Persona) -> Iterator[Problem]:
             yield (*path, "resolved_by"), "needs at least one condition in all_of or any_of"
         for w_index, word in enumerate(objection.worsened_by):
             if word in resolution.all_of:
-                yield (*path, "worsened_by", w_index), (
-                    f"{word!r} both resolves (resolved_by.all_of) and worsens the objection"
+                yield (
+                    (*path, "worsened_by", w_index),
+                    (f"{word!r} both resolves (resolved_by.all_of) and worsens the objection"),
                 )
 
 
@@ -124,36 +129,50 @@ def _check_thresholds(persona: Persona) -> Iterator[Problem]:
     objection_ids = {objection.id for objection in persona.objections}
     for index, fact_id in enumerate(ends.next_step.requires_facts):
         if fact_id not in fact_ids:
-            yield ("end_conditions", "next_step", "requires_facts", index), (
-                f"fact {fact_id!r} is not defined"
+            yield (
+                ("end_conditions", "next_step", "requires_facts", index),
+                (f"fact {fact_id!r} is not defined"),
             )
     for index, objection_id in enumerate(ends.next_step.requires_resolved):
         if objection_id not in objection_ids:
-            yield ("end_conditions", "next_step", "requires_resolved", index), (
-                f"objection {objection_id!r} is not defined"
+            yield (
+                ("end_conditions", "next_step", "requires_resolved", index),
+                (f"objection {objection_id!r} is not defined"),
             )
     if ends.hang_up.patience_below >= persona.patience.initial:
-        yield ("end_conditions", "hang_up", "patience_below"), (
-            f"{ends.hang_up.patience_below} is not below patience.initial "
-            f"({persona.patience.initial}): the buyer would hang up at once"
+        yield (
+            ("end_conditions", "hang_up", "patience_below"),
+            (
+                f"{ends.hang_up.patience_below} is not below patience.initial "
+                f"({persona.patience.initial}): the buyer would hang up at once"
+            ),
         )
     if persona.patience.silence_prompt_s >= persona.patience.silence_end_s:
-        yield ("patience", "silence_prompt_s"), (
-            "must be shorter than silence_end_s, or the buyer hangs up before prompting"
+        yield (
+            ("patience", "silence_prompt_s"),
+            ("must be shorter than silence_end_s, or the buyer hangs up before prompting"),
         )
 
 
-def _check_line(text: str, persona: Persona, allowed_facts: set[str], path: Path) -> Iterator[Problem]:
+def _check_line(
+    text: str, persona: Persona, allowed_facts: set[str], path: Path
+) -> Iterator[Problem]:
     limits = persona.reply_limits
     if count_words(text) > limits.max_words:
-        yield path, (
-            f"authored line has {count_words(text)} words, over reply_limits.max_words "
-            f"({limits.max_words}); the guardrails would reject it"
+        yield (
+            path,
+            (
+                f"authored line has {count_words(text)} words, over reply_limits.max_words "
+                f"({limits.max_words}); the guardrails would reject it"
+            ),
         )
     if len(split_sentences(text)) > limits.max_sentences:
-        yield path, (
-            f"authored line has {len(split_sentences(text))} sentences, over "
-            f"reply_limits.max_sentences ({limits.max_sentences})"
+        yield (
+            path,
+            (
+                f"authored line has {len(split_sentences(text))} sentences, over "
+                f"reply_limits.max_sentences ({limits.max_sentences})"
+            ),
         )
     for fact in persona.facts:
         if fact.id in allowed_facts:
@@ -179,4 +198,6 @@ def _check_authored_lines(persona: Persona) -> Iterator[Problem]:
         yield from _check_line(fact.line, persona, allowed, ("facts", index, "line"))
     for index, objection in enumerate(persona.objections):
         for p_index, line in enumerate(objection.phrasings):
-            yield from _check_line(line, persona, set(), ("objections", index, "phrasings", p_index))
+            yield from _check_line(
+                line, persona, set(), ("objections", index, "phrasings", p_index)
+            )

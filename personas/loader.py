@@ -103,7 +103,9 @@ def load_persona_text(text: str, file: str = "<text>") -> Persona:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else None
         problem = " ".join(p for p in (error.context, error.problem) if p)
-        raise PersonaError(file, [PersonaIssue(file, line, "", f"YAML syntax: {problem}")]) from None
+        raise PersonaError(
+            file, [PersonaIssue(file, line, "", f"YAML syntax: {problem}")]
+        ) from None
     except yaml.YAMLError as error:
         raise PersonaError(file, [PersonaIssue(file, None, "", f"YAML: {error}")]) from None
     if not isinstance(data, dict):
@@ -119,7 +121,10 @@ def load_persona_text(text: str, file: str = "<text>") -> Persona:
     if problems:
         raise PersonaError(
             file,
-            [PersonaIssue(file, _line_of(root, path), _field_name(path), msg) for path, msg in problems],
+            [
+                PersonaIssue(file, _line_of(root, path), _field_name(path), msg)
+                for path, msg in problems
+            ],
         )
     return persona
 

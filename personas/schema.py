@@ -171,9 +171,7 @@ class NextStep(_Strict):
 class HangUp(_Strict):
     """The buyer ends the call if any of these happens."""
 
-    patience_below: int = Field(
-        10, ge=0, le=100, description="Patience under this ends the call."
-    )
+    patience_below: int = Field(10, ge=0, le=100, description="Patience under this ends the call.")
     strikes_on: list[str] = Field(
         default_factory=list, description="Conditions that count as strikes (e.g. pitch)."
     )

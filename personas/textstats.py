@@ -10,7 +10,9 @@ import re
 
 _WORD = re.compile(r"[A-Za-z0-9$€£%][\w'’$€£%.,-]*")
 _SENTENCE_END = re.compile(r"[.!?]+[\"')\]]*(?=\s+[\"'(]?[A-Z0-9]|\s*$)")
-_ABBREVIATION = re.compile(r"\b(?:mr|mrs|ms|dr|st|vs|etc|inc|ltd|e\.g|i\.e|approx)\.$", re.IGNORECASE)
+_ABBREVIATION = re.compile(
+    r"\b(?:mr|mrs|ms|dr|st|vs|etc|inc|ltd|e\.g|i\.e|approx)\.$", re.IGNORECASE
+)
 
 
 def count_words(text: str) -> int:

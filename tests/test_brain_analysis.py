@@ -29,7 +29,9 @@ def test_question_quality(text: str, quality: str) -> None:
 
 def test_follow_up_on_the_buyers_words_is_probing() -> None:
     buyer = "Our dispatchers rebuild the routes every morning by hand."
-    analysis = analyze("How long do the dispatchers spend rebuilding routes?", last_buyer_text=buyer)
+    analysis = analyze(
+        "How long do the dispatchers spend rebuilding routes?", last_buyer_text=buyer
+    )
     assert analysis.question_quality == "probing"
     assert "good_listening" in analysis.signals
 

@@ -35,13 +35,26 @@ def test_chat_json_with_piped_stdin(smollm2_path: Path) -> None:
     assert document["persona"] == "busy-exec-cold-call"
     turns = document["turns"]
     assert turns[0] == {"speaker": "buyer", "text": "Dana Whitfield."}
-    assert [t["speaker"] for t in turns] == ["buyer", "rep", "buyer", "rep", "buyer", "rep", "buyer"]
+    assert [t["speaker"] for t in turns] == [
+        "buyer",
+        "rep",
+        "buyer",
+        "rep",
+        "buyer",
+        "rep",
+        "buyer",
+    ]
     assert [t["text"] for t in turns if t["speaker"] == "rep"] == LINES[:3]
     assert all(set(t) == {"speaker", "text"} and t["text"] for t in turns)
     events = document["events"]
     assert all(list(e)[:2] == ["type", "turn"] for e in events)
     assert {e["turn"] for e in events} <= {1, 3, 5}
-    assert {"type": "fact_revealed", "turn": 1, "fact": "late_deliveries", "category": "pain"} in events
+    assert {
+        "type": "fact_revealed",
+        "turn": 1,
+        "fact": "late_deliveries",
+        "category": "pain",
+    } in events
     assert not any(e["type"] == "fact_revealed" and e["turn"] == 3 for e in events)
     assert events[-1] == {"type": "call_ended", "turn": 5, "reason": "rep_ended"}
     state = document["state"]

@@ -28,7 +28,7 @@ class ScriptedLLM:
         self.replies = list(replies)
         self.requests: list[list[dict[str, str]]] = []
 
-    def stream_chat(self, messages, **_: object) -> ScriptedLLM._Stream:  # type: ignore[no-untyped-def]
+    def stream_chat(self, messages: list[dict[str, str]], **_: object) -> ScriptedLLM._Stream:
         self.requests.append(list(messages))
         return ScriptedLLM._Stream(self.replies.pop(0))
 
@@ -52,8 +52,8 @@ class ScriptedLLM:
             self.finish_reason = "stop"
 
 
-async def _respond(llm: ScriptedLLM, rep: str, persona=DANA) -> tuple[BuyerBrain, list[str]]:  # type: ignore[no-untyped-def]
-    brain = BuyerBrain(persona, llm, BrainOptions(seed=1))  # type: ignore[arg-type]
+async def _respond(llm: ScriptedLLM, rep: str) -> tuple[BuyerBrain, list[str]]:
+    brain = BuyerBrain(DANA, llm, BrainOptions(seed=1))  # type: ignore[arg-type]
     brain.opening_line()
     clauses = [clause async for clause in brain.respond(rep)]
     return brain, clauses
@@ -70,7 +70,9 @@ def test_clause_splitter_cuts_sentences_and_long_clauses_only() -> None:
         out += splitter.feed(token)
     assert out == ["Mr. Smith is out.", "We spent 3.5 million,", "sadly."]
     assert splitter.flush() == "Ok, bye"
-    assert ClauseSplitter().feed("Look, honestly we are busy, so ") == ["Look, honestly we are busy,"]
+    assert ClauseSplitter().feed("Look, honestly we are busy, so ") == [
+        "Look, honestly we are busy,"
+    ]
 
 
 @pytest.mark.parametrize(
@@ -121,7 +123,10 @@ def test_every_authored_line_passes_the_guardrails_for_its_intent(persona_id: st
 
 
 async def test_clean_reply_streams_clause_by_clause() -> None:
-    brain, clauses = await _respond(ScriptedLLM(["Busy, peak planning already. What do you need?"]), "Hi Dana, how is your week?")
+    brain, clauses = await _respond(
+        ScriptedLLM(["Busy, peak planning already. What do you need?"]),
+        "Hi Dana, how is your week?",
+    )
     assert clauses == ["Busy, peak planning already.", "What do you need?"]
     assert brain.turns[-1].text == "Busy, peak planning already. What do you need?"
     assert _violations(brain) == []
@@ -142,7 +147,10 @@ async def test_second_violation_falls_back_to_an_authored_line() -> None:
     record = brain.stats.replies[-1]
     assert clauses == [brain.turns[-1].text] and record.source == "fallback"
     assert clauses[0] in DANA.examples.for_intent(record.intent)
-    assert _violations(brain) == [("speaks_as_seller", "regenerated"), ("speaks_as_seller", "fallback")]
+    assert _violations(brain) == [
+        ("speaks_as_seller", "regenerated"),
+        ("speaks_as_seller", "fallback"),
+    ]
 
 
 async def test_violation_after_release_truncates_and_never_emits_the_bad_clause() -> None:
@@ -191,3 +199,20 @@ async def test_barge_in_keeps_decisions_and_records_what_was_heard() -> None:
     assert any(e.type == "trust_changed" for e in brain.events)
     brain.note_interrupted("Busy,")
     assert brain.turns[-1].text == "Busy,"
+
+
+async def test_decide_then_speak_and_checkpoint_restore() -> None:
+    llm = ScriptedLLM(["Busy, peak planning already.", "We manage. Get to the point."])
+    brain = BuyerBrain(DANA, llm, BrainOptions(seed=1))  # type: ignore[arg-type]
+    brain.opening_line()
+    saved = brain.checkpoint()
+    decision = await brain.decide("Hi Dana, do you have thirty seconds?")
+    assert decision is not None and decision.intent == "answer"
+    assert brain.events and brain.turns[-1].speaker == "rep"  # decided, nothing said yet
+    assert [c async for c in brain.speak()] == ["Busy, peak planning already."]
+    brain.restore(saved)  # the speculative reply was never heard
+    assert brain.events == [] and [t.speaker for t in brain.turns] == ["buyer"]
+    assert brain.state.trust == DANA.trust.initial and brain.stats.replies == []
+    assert (
+        await brain.reply("Hi Dana, do you have thirty seconds?") == "We manage. Get to the point."
+    )

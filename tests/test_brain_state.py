@@ -26,7 +26,9 @@ scenario: discovery
 difficulty: medium
 role_fit: [AE]
 skills: [discovery]
-brief: A persona written for unit tests of the state machine; it has one fact of each kind of rule and two objections.
+brief: >-
+  A persona written for unit tests of the state machine, with one fact of each
+  kind of rule and one objection.
 seller_offering: test software
 personality: {style: terse, description: Short answers.}
 opening_line: Tess here.
@@ -137,7 +139,9 @@ async def test_objection_raised_escalated_then_buyer_hangs_up(persona: Persona) 
     assert [clause async for clause in brain.respond("Hello?")] == []  # call is over
 
 
-async def test_objection_resolved_by_its_rule_and_blocks_reveals_while_open(persona: Persona) -> None:
+async def test_objection_resolved_by_its_rule_and_blocks_reveals_while_open(
+    persona: Persona,
+) -> None:
     brain = await _brain(persona)
     await brain.reply("What does pricing look like for you?")
     await brain.reply("What problems are you running into?")  # ignores the concern
@@ -145,7 +149,10 @@ async def test_objection_resolved_by_its_rule_and_blocks_reveals_while_open(pers
     assert any(isinstance(e, TrustChanged) and e.reason == "ignored_concern" for e in brain.events)
     assert brain.stats.replies[-1].intent == "object"
     trust = brain.state.trust
-    assert await brain.reply("I hear you. Teams like yours save 20 percent in a year.") == "Fair enough."
+    assert (
+        await brain.reply("I hear you. Teams like yours save 20 percent in a year.")
+        == "Fair enough."
+    )
     assert "objection_resolved" in _types(brain)
     assert brain.state.trust > trust
     await brain.reply("What problems are you running into?")

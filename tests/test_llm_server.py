@@ -33,7 +33,9 @@ SCHEMA = {
 }
 
 
-async def test_streams_tokens_with_stop_and_finish_reason(smollm2_server: EmbeddedLLMServer) -> None:
+async def test_streams_tokens_with_stop_and_finish_reason(
+    smollm2_server: EmbeddedLLMServer,
+) -> None:
     client = smollm2_server.client()
     stream = client.stream_chat(
         [{"role": "user", "content": "Count: one, two, three, four"}], max_tokens=12, stop=["\n"]
@@ -46,7 +48,9 @@ async def test_streams_tokens_with_stop_and_finish_reason(smollm2_server: Embedd
     assert "\n" not in "".join(deltas)
 
 
-async def test_json_mode_auto_switches_to_json_object_on_llama_cpp(smollm2_server: EmbeddedLLMServer) -> None:
+async def test_json_mode_auto_switches_to_json_object_on_llama_cpp(
+    smollm2_server: EmbeddedLLMServer,
+) -> None:
     """llama-cpp-python answers json_schema with HTTP 500; the client must recover."""
     client = LLMClient(LLMOptions(base_url=smollm2_server.base_url, json_mode="auto"))
     value = await client.complete_json(
@@ -56,7 +60,9 @@ async def test_json_mode_auto_switches_to_json_object_on_llama_cpp(smollm2_serve
     assert isinstance(value.get("is_question"), bool)
 
 
-async def test_shared_server_is_one_process(smollm2_server: EmbeddedLLMServer, smollm2_path: Path) -> None:
+async def test_shared_server_is_one_process(
+    smollm2_server: EmbeddedLLMServer, smollm2_path: Path
+) -> None:
     again = EmbeddedLLMServer.shared(smollm2_path, threads=1, ctx=4096)
     assert again is smollm2_server
     async with again:  # a second user joins and leaves; the server keeps running
@@ -76,7 +82,9 @@ async def test_killed_server_is_restarted(smollm2_path: Path) -> None:
             await asyncio.sleep(0.2)
         assert server.pid != first_pid
         client = server.client()
-        assert isinstance(await client.complete([{"role": "user", "content": "Hi"}], max_tokens=2), str)
+        assert isinstance(
+            await client.complete([{"role": "user", "content": "Hi"}], max_tokens=2), str
+        )
         await client.aclose()
     assert not server.healthy()
 
@@ -87,7 +95,9 @@ async def test_missing_model_is_a_clear_error(tmp_path: Path) -> None:
 
 
 @asynccontextmanager
-async def _fake_server(handle: Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]) -> AsyncIterator[str]:
+async def _fake_server(
+    handle: Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]],
+) -> AsyncIterator[str]:
     """A real TCP server on loopback that misbehaves the way ``handle`` says."""
     server = await asyncio.start_server(handle, "127.0.0.1", 0)
     port = server.sockets[0].getsockname()[1]
@@ -130,7 +140,10 @@ async def test_down_server_gets_authored_fallbacks_and_the_call_goes_on() -> Non
         pass  # closed again: nothing listens on that port now
     brain = await _play(base_url)
     assert brain.stats.llm_errors == 2
-    assert all(r.source == "fallback" and "LLMUnavailable" in (r.llm_error or "") for r in brain.stats.replies)
+    assert all(
+        r.source == "fallback" and "LLMUnavailable" in (r.llm_error or "")
+        for r in brain.stats.replies
+    )
 
 
 async def test_slow_server_times_out_to_fallbacks() -> None:

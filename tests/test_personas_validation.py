@@ -54,7 +54,9 @@ def test_mistyped_field_names_the_field_line_and_value() -> None:
 
 
 def test_misspelt_key_is_rejected_not_ignored() -> None:
-    text = GOOD.replace("    min_trust: 50\n    requires_facts", "    min_trusts: 50\n    requires_facts")
+    text = GOOD.replace(
+        "    min_trust: 50\n    requires_facts", "    min_trusts: 50\n    requires_facts"
+    )
     fields = {issue.field for issue in _broken(text).issues}
     assert "end_conditions.next_step.min_trusts" in fields
     assert "end_conditions.next_step.min_trust" in fields  # and the real one is missing
@@ -68,7 +70,10 @@ def test_out_of_range_value_is_rejected() -> None:
 
 
 def test_undefined_objection_reference_names_line_and_field() -> None:
-    text = GOOD.replace("    requires_facts: [late_deliveries]", "    requires_facts: [late_deliveries]\n    requires_resolved: [price_shock]")
+    text = GOOD.replace(
+        "    requires_facts: [late_deliveries]",
+        "    requires_facts: [late_deliveries]\n    requires_resolved: [price_shock]",
+    )
     (issue,) = _broken(text).issues
     assert issue.field == "end_conditions.next_step.requires_resolved[0]"
     assert "price_shock" in issue.message and "not defined" in issue.message
@@ -76,14 +81,19 @@ def test_undefined_objection_reference_names_line_and_field() -> None:
 
 
 def test_undefined_fact_reference_in_unlock_rules() -> None:
-    text = GOOD.replace("      after: [late_deliveries]\n  - id: peak_deadline", "      after: [late_delivery]\n  - id: peak_deadline")
+    text = GOOD.replace(
+        "      after: [late_deliveries]\n  - id: peak_deadline",
+        "      after: [late_delivery]\n  - id: peak_deadline",
+    )
     (issue,) = _broken(text).issues
     assert issue.field == "facts[1].unlock.after[0]"
     assert "late_delivery" in issue.message
 
 
 def test_unknown_condition_word_is_an_error() -> None:
-    text = GOOD.replace("    raise_on: [pitch, monologue, stacked_questions]", "    raise_on: [pitchh, monologue]")
+    text = GOOD.replace(
+        "    raise_on: [pitch, monologue, stacked_questions]", "    raise_on: [pitchh, monologue]"
+    )
     (issue,) = _broken(text).issues
     assert issue.field == "objections[0].raise_on[0]"
     assert "pitchh" in issue.message
@@ -100,7 +110,9 @@ def test_contradictory_thresholds_are_errors() -> None:
 
 
 def test_authored_line_that_leaks_a_fact_or_breaks_limits_is_an_error() -> None:
-    text = GOOD.replace("    - It's fine. Why do you ask?", "    - Nine percent late, why do you ask?")
+    text = GOOD.replace(
+        "    - It's fine. Why do you ask?", "    - Nine percent late, why do you ask?"
+    )
     (issue,) = _broken(text).issues
     assert issue.field == "examples.guarded[0]"
     assert "late_deliveries" in issue.message
@@ -110,7 +122,10 @@ def test_authored_line_that_leaks_a_fact_or_breaks_limits_is_an_error() -> None:
 
 
 def test_fact_after_cycle_is_an_error() -> None:
-    text = GOOD.replace("      min_trust: 30\n  - id: retail", "      min_trust: 30\n      after: [retail_accounts_at_risk]\n  - id: retail")
+    text = GOOD.replace(
+        "      min_trust: 30\n  - id: retail",
+        "      min_trust: 30\n      after: [retail_accounts_at_risk]\n  - id: retail",
+    )
     fields = {issue.field for issue in _broken(text).issues}
     assert "facts[0].unlock.after" in fields
 
@@ -129,7 +144,9 @@ def test_not_a_mapping_and_empty_file() -> None:
 
 def test_other_personas_still_load_next_to_a_broken_file(tmp_path: Path) -> None:
     (tmp_path / "good.yaml").write_text(GOOD)
-    (tmp_path / "broken.yaml").write_text(GOOD.replace("id: busy-exec-cold-call", "id: other\ntitle2: x"))
+    (tmp_path / "broken.yaml").write_text(
+        GOOD.replace("id: busy-exec-cold-call", "id: other\ntitle2: x")
+    )
     (tmp_path / "dupe.yaml").write_text(GOOD)
     library = load_library([tmp_path])
     assert list(library.personas) == ["busy-exec-cold-call"]

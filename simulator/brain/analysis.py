@@ -92,7 +92,10 @@ class UtteranceAnalysis:
 
     def matches_keywords(self, keywords: list[str]) -> bool:
         """Any persona-specific keyword present (word start, case-insensitive)."""
-        return bool(keywords) and lx.compile_any(tuple(map(re.escape, keywords))).search(self.text) is not None
+        return (
+            bool(keywords)
+            and lx.compile_any(tuple(map(re.escape, keywords))).search(self.text) is not None
+        )
 
 
 def _content_words(text: str) -> set[str]:
@@ -125,7 +128,7 @@ _JOINED_QUESTION = re.compile(
 
 
 def _split_joined_questions(sentence: str) -> list[str]:
-    """"What do you use today, and how happy are you with it?" is two questions."""
+    """ "What do you use today, and how happy are you with it?" is two questions."""
     parts = _JOINED_QUESTION.split(sentence)
     if len(parts) > 1 and sentence.rstrip().endswith("?"):
         parts = [part if part.rstrip().endswith("?") else part.rstrip() + "?" for part in parts]

@@ -12,6 +12,7 @@ the web test chat and ``run_agent.py chat``/``bench buyer``.
 
 from __future__ import annotations
 
+import copy
 import logging
 import random
 from collections.abc import AsyncIterator
@@ -56,6 +57,32 @@ class BrainTurn:
     text: str
 
 
+@dataclass(frozen=True)
+class BrainCheckpoint:
+    """Opaque snapshot from :meth:`BuyerBrain.checkpoint`."""
+
+    state: BuyerState
+    events: int
+    turns: list[BrainTurn]
+    history: list[Exchange]
+    replies: int
+    llm_errors: int
+    silence_prompted: bool
+    rng: Any
+    last_fallback: str
+
+
+@dataclass
+class _Pending:
+    """A decided rep turn waiting for :meth:`BuyerBrain.speak`."""
+
+    rep_text: str
+    turn: int
+    decision: Decision
+    direction: str
+    record: ReplyRecord
+
+
 @dataclass
 class BrainStats:
     """Counters over a whole call."""
@@ -67,7 +94,9 @@ class BrainStats:
 class BuyerBrain:
     """Plays one persona for one call. Not shared between calls; cheap to create."""
 
-    def __init__(self, persona: Persona, llm: LLMClient | None, options: BrainOptions | None = None) -> None:
+    def __init__(
+        self, persona: Persona, llm: LLMClient | None, options: BrainOptions | None = None
+    ) -> None:
         self.persona = persona
         self.llm = llm
         self.options = options or BrainOptions()
@@ -90,6 +119,7 @@ class BuyerBrain:
         )
         self._history: list[Exchange] = []
         self._silence_prompted = False
+        self._pending: _Pending | None = None
 
     @property
     def ended(self) -> bool:
@@ -114,7 +144,11 @@ class BuyerBrain:
         if self.llm is None:
             return
         messages = render_messages(
-            self.persona, self._history, "Hello?", "Say hello.", history_turns=self.options.history_turns
+            self.persona,
+            self._history,
+            "Hello?",
+            "Say hello.",
+            history_turns=self.options.history_turns,
         )
         try:
             await self.llm.complete(messages, max_tokens=1, temperature=0.0, timeout_s=timeout_s)
@@ -131,10 +165,32 @@ class BuyerBrain:
         transcript (events carry it); by default the brain's own turn count.
         Yields nothing once the call has ended. Decisions and their events are
         recorded before the first clause, so they stand even if the caller stops
-        listening (barge-in).
+        listening (barge-in). Same as :meth:`decide` followed by :meth:`speak`.
+        """
+        if (
+            await self.decide(rep_text, rep_turn_index=rep_turn_index, overlapped=overlapped)
+            is None
+        ):
+            return
+        stream = self.speak()
+        try:
+            async for clause in stream:
+                yield clause
+        finally:
+            await stream.aclose()  # records the buyer turn now, also when the caller stops early
+
+    async def decide(
+        self, rep_text: str, *, rep_turn_index: int | None = None, overlapped: bool = False
+    ) -> Decision | None:
+        """Apply one rep turn by the rules (no LLM wording yet) and return the buyer's intent.
+
+        Events are in :attr:`events` when this returns; call :meth:`speak` next
+        to stream the reply. Returns None (and records nothing) once the call
+        has ended. For callers that act on the decision before the words come
+        (an acknowledgement sound, publishing events early).
         """
         if self.ended:
-            return
+            return None
         turn = len(self.turns) if rep_turn_index is None else rep_turn_index
         self.turns.append(BrainTurn("rep", rep_text))
         self._silence_prompted = False
@@ -143,23 +199,37 @@ class BuyerBrain:
         self.events.extend(outcome.events)
         decision = choose_intent(self.persona, self.state, analysis, outcome)
         direction = direction_for(
-            self.persona, decision, self.state.trust, rng=self._rng, ended_by_rep=outcome.ended == "rep_ended"
+            self.persona,
+            decision,
+            self.state.trust,
+            rng=self._rng,
+            ended_by_rep=outcome.ended == "rep_ended",
         )
         record = ReplyRecord(intent=decision.intent)
         self.stats.replies.append(record)
-        allowed = set(self.state.revealed)
+        self._pending = _Pending(rep_text, turn, decision, direction, record)
+        return decision
+
+    async def speak(self) -> AsyncIterator[str]:
+        """Stream the reply to the last :meth:`decide`; the buyer turn is recorded as spoken."""
+        pending, self._pending = self._pending, None
+        if pending is None:
+            raise RuntimeError("speak() needs a decide() first")
+        record = pending.record
         spoken: list[str] = []
         try:
             if self.llm is None:
-                spoken.append(authored_line(self.persona, decision, self._rng))
+                spoken.append(authored_line(self.persona, pending.decision, self._rng))
                 record.source, record.text = "fallback", spoken[0]
                 yield spoken[0]
                 return
             messages = render_messages(
-                self.persona, self._history, rep_text, direction, history_turns=self.options.history_turns
-            )
+                self.persona, self._history, pending.rep_text, pending.direction,
+                history_turns=self.options.history_turns,
+            )  # fmt: skip
+            allowed = set(self.state.revealed)
             async for clause in self._writer.write(
-                messages, decision, allowed, turn, self.events.append, record
+                messages, pending.decision, allowed, pending.turn, self.events.append, record
             ):
                 spoken.append(clause)
                 yield clause
@@ -167,8 +237,35 @@ class BuyerBrain:
             if record.llm_error:
                 self.stats.llm_errors += 1
             text = " ".join(spoken)
-            self._history.append(Exchange(rep_text, direction, text))
+            self._history.append(Exchange(pending.rep_text, pending.direction, text))
             self.turns.append(BrainTurn("buyer", text))
+
+    def checkpoint(self) -> BrainCheckpoint:
+        """Everything a rep turn changes, to undo a speculative reply that was never heard."""
+        return BrainCheckpoint(
+            state=copy.deepcopy(self.state),
+            events=len(self.events),
+            turns=list(self.turns),
+            history=list(self._history),
+            replies=len(self.stats.replies),
+            llm_errors=self.stats.llm_errors,
+            silence_prompted=self._silence_prompted,
+            rng=self._rng.getstate(),
+            last_fallback=self._writer.last_fallback,
+        )
+
+    def restore(self, checkpoint: BrainCheckpoint) -> None:
+        """Go back to ``checkpoint``: the turns after it never happened."""
+        self.state = copy.deepcopy(checkpoint.state)
+        del self.events[checkpoint.events :]
+        self.turns[:] = checkpoint.turns
+        self._history[:] = checkpoint.history
+        del self.stats.replies[checkpoint.replies :]
+        self.stats.llm_errors = checkpoint.llm_errors
+        self._silence_prompted = checkpoint.silence_prompted
+        self._rng.setstate(checkpoint.rng)
+        self._writer.last_fallback = checkpoint.last_fallback
+        self._pending = None
 
     async def reply(self, rep_text: str, **kwargs: Any) -> str:
         """The whole reply as one string (text chat, tests)."""

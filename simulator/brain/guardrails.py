@@ -19,25 +19,57 @@ from simulator.events import GuardrailRule
 _SELLER_PHRASES = (
     r"our (product|solution|offering|software|pricing|platform (can|will|helps|lets))",
     r"we (offer|provide|sell|specialize|specialise)",
-    r"i'?d love to (show|walk) you", r"let me show you",
-    r"would you like (a|to see a|to book a) demo", r"(book|schedule) a demo with (me|us)",
-    r"thanks? (you )?for taking my call", r"the reason (for|of) my call", r"reason i'?m calling",
-    r"as your (sales )?rep", r"our customers (see|get|save|love)", r"sign up (today|now)",
+    r"i'?d love to (show|walk) you",
+    r"let me show you",
+    r"would you like (a|to see a|to book a) demo",
+    r"(book|schedule) a demo with (me|us)",
+    r"thanks? (you )?for taking my call",
+    r"the reason (for|of) my call",
+    r"reason i'?m calling",
+    r"as your (sales )?rep",
+    r"our customers (see|get|save|love)",
+    r"sign up (today|now)",
     r"can i (send|book|schedule) you",
 )
 _AI_PHRASES = (
-    r"as an ai", r"\ban ai\b", r"artificial intelligence", r"language model", r"\bllm\b", r"chatbot",
-    r"ai assistant", r"virtual assistant", r"instructions?\b", r"system prompt", r"(my|the|your) prompt\b",
-    r"role-?play", r"\bpersona\b", r"i am programmed", r"i'?m programmed", r"openai",
-    r"directions?\s*(for|:)", r"stage direction", r"i cannot (comply|fulfil|fulfill)",
-    r"as a (buyer|character)", r"in character", r"\bdirector\b\s*:",
+    r"as an ai",
+    r"\ban ai\b",
+    r"artificial intelligence",
+    r"language model",
+    r"\bllm\b",
+    r"chatbot",
+    r"ai assistant",
+    r"virtual assistant",
+    r"instructions?\b",
+    r"system prompt",
+    r"(my|the|your) prompt\b",
+    r"role-?play",
+    r"\bpersona\b",
+    r"i am programmed",
+    r"i'?m programmed",
+    r"openai",
+    r"directions?\s*(for|:)",
+    r"stage direction",
+    r"i cannot (comply|fulfil|fulfill)",
+    r"as a (buyer|character)",
+    r"in character",
+    r"\bdirector\b\s*:",
 )
 _DEFAULT_FORBIDDEN = (
-    r"let'?s (do it|schedule|set (it|that|this|something) up|book|go ahead|move forward|get started)",
-    r"sounds good,? let'?s", r"i'?ll sign", r"send (me|over) the (contract|agreement|paperwork)",
-    r"(you'?ve|you have) got a deal", r"it'?s a deal", r"book (it|the demo|a demo|a meeting|the meeting)",
-    r"count me in", r"\bi'?m in\b", r"we'?ll (buy|take) it", r"put (it|me|us) (in|on) the calendar",
-    r"(tuesday|wednesday|thursday|friday|monday|next week) works", r"see you (then|on)",
+    r"let'?s (do it|schedule|set (it|that|this|something) up|book|go ahead|move forward"
+    r"|get started)",
+    r"sounds good,? let'?s",
+    r"i'?ll sign",
+    r"send (me|over) the (contract|agreement|paperwork)",
+    r"(you'?ve|you have) got a deal",
+    r"it'?s a deal",
+    r"book (it|the demo|a demo|a meeting|the meeting)",
+    r"count me in",
+    r"\bi'?m in\b",
+    r"we'?ll (buy|take) it",
+    r"put (it|me|us) (in|on) the calendar",
+    r"(tuesday|wednesday|thursday|friday|monday|next week) works",
+    r"see you (then|on)",
     r"send (me )?(the|an|a calendar) invite",
 )
 _SPEAKER_LABEL = re.compile(r"^\s*[\"']?\s*([A-Z][\w .'-]{0,30}?)\s*:\s*")
@@ -64,9 +96,18 @@ class Guardrails:
     def __init__(self, persona: Persona, rep_name: str = "Seller") -> None:
         self.persona = persona
         self.rep_name = rep_name
-        forbidden = list(_DEFAULT_FORBIDDEN) + [re.escape(p) for p in persona.end_conditions.forbidden_agreements]
+        forbidden = list(_DEFAULT_FORBIDDEN) + [
+            re.escape(p) for p in persona.end_conditions.forbidden_agreements
+        ]
         self._forbidden = _compile(forbidden)
-        self._seller_labels = {"seller", "rep", "salesperson", "sales rep", "sales", rep_name.lower()}
+        self._seller_labels = {
+            "seller",
+            "rep",
+            "salesperson",
+            "sales rep",
+            "sales",
+            rep_name.lower(),
+        }
 
     def clean(self, text: str) -> tuple[str, Violation | None]:
         """Strip the buyer's own speaker label, quotes and emotes; a seller label is a violation."""
@@ -82,10 +123,10 @@ class Guardrails:
 
     def check_content(self, clause: str, allowed_facts: set[str], intent: str) -> Violation | None:
         """The content rules, on one clause (or a whole reply)."""
-        if _SELLER.search(clause):
-            return Violation("speaks_as_seller", _SELLER.search(clause).group(0))  # type: ignore[union-attr]
-        if _AI.search(clause):
-            return Violation("mentions_ai_or_instructions", _AI.search(clause).group(0))  # type: ignore[union-attr]
+        if seller := _SELLER.search(clause):
+            return Violation("speaks_as_seller", seller.group(0))
+        if ai := _AI.search(clause):
+            return Violation("mentions_ai_or_instructions", ai.group(0))
         leaked = self.leaked_facts(clause, allowed_facts)
         if leaked:
             return Violation("unearned_fact", f"fact {leaked[0]!r}")

@@ -16,7 +16,9 @@ TOPIC_PHRASES: dict[str, tuple[str, ...]] = {
         "bottleneck", "keeps you up", "go(es)? wrong", "not working", "complain", "biggest",
         "hardest", "slow(s|ing)? (you|things) down", "what's broken",
     ),
-    "budget": ("budget", "spend", "afford", "fund", "allocat", "money", "invest", "how much do you pay"),
+    "budget": (
+        "budget", "spend", "afford", "fund", "allocat", "money", "invest", "how much do you pay",
+    ),
     "pricing": (
         "pric", "expensive", "cheap", "quote", "discount", "fee", "per seat", "licen[cs]",
         "how much (does|is|would|will) (it|this|that|your|the)", "cost of (the|your|this) "
@@ -55,7 +57,9 @@ TOPIC_PHRASES: dict[str, tuple[str, ...]] = {
         "goal", "objective", "trying to achieve", "success", "target", "plan", "initiative",
         "focus", "vision", "where do you want",
     ),
-    "team": ("team", "staff", "people", "headcount", "employee", "driver", "agent", "hire", "hiring"),
+    "team": (
+        "team", "staff", "people", "headcount", "employee", "driver", "agent", "hire", "hiring",
+    ),
     "implementation": (
         "implement", "roll ?out", "onboard", "migrat", "integrat", "set ?up", "deploy", "install",
         "switching cost", "transition",
@@ -74,7 +78,10 @@ TOPIC_PHRASES: dict[str, tuple[str, ...]] = {
         "sla", "escalat",
     ),
     "risk": ("risk", "worr", "concern", "afraid", "downside", "hesita", "what could go wrong"),
-    "roi": ("roi", "return", "payback", "pay back", "saving", "save", "business case", "worth it", "value"),
+    "roi": (
+        "roi", "return", "payback", "pay back", "saving", "save", "business case", "worth it",
+        "value",
+    ),
 }
 
 ACKNOWLEDGEMENT = (
@@ -107,8 +114,10 @@ PITCH = (
     "state[- ]of[- ]the[- ]art", "game[- ]changer", "revolutionary",
 )
 CLOSE_ATTEMPT = (
-    "(book|schedule|set up|arrange|put|grab|find|get) (in )?(a |some |an? )?([a-z-]+ )?(time|meeting|call|demo|slot|session|follow[- ]?up)",
-    "(does|would|how about|what about|are you free) (on )?(monday|tuesday|wednesday|thursday|friday|next week|tomorrow)",
+    "(book|schedule|set up|arrange|put|grab|find|get) (in )?(a |some |an? )?([a-z-]+ )?"
+    "(time|meeting|call|demo|slot|session|follow[- ]?up)",
+    "(does|would|how about|what about|are you free) (on )?"
+    "(monday|tuesday|wednesday|thursday|friday|next week|tomorrow)",
     "can i send (you )?(a |the |over )?(contract|proposal|invite|agreement|order form|calendar)",
     "ready to (sign|move forward|get started|go ahead)", "let'?s get you started",
     "sign (the|an|our) (contract|agreement|order)", "start (a|the|your) (trial|pilot)",
@@ -116,7 +125,8 @@ CLOSE_ATTEMPT = (
     "send (you )?(an|a calendar) invite", "can we (meet|talk again|reconnect|follow up)",
 )
 INJECTION = (
-    "ignore (all |your |the |any |previous |prior |earlier )*(instructions|prompts?|rules|directions)",
+    "ignore (all |your |the |any |previous |prior |earlier )*"
+    "(instructions|prompts?|rules|directions)",
     "system prompt", "you are an ai", "you're an ai", "you are a bot", "you're a bot",
     "are you (an ai|a bot|a robot|chatgpt|a language model|real|human)", "language model",
     "pretend (you are|you're|to be)", "act as (a|the|my)", "role[- ]?play", "you are now",
@@ -141,9 +151,16 @@ SOCIAL_PROOF = (
     "other (companies|teams|customers|cfos|hospitals|firms)", "we work with", "worked with",
     "peers", "reference (customer|call)", "companies in your (space|industry)",
 )
-ROI_WORDS = ("save", "saving", "payback", "pays? for itself", "return", "roi", "reduc", "cut", "lower")
-NUMBER = r"(\d|\bone\b|\btwo\b|\bthree\b|\bfour\b|\bfive\b|\bten\b|\btwenty\b|\bhalf\b|\bdouble\b|percent|%)"
-DISCOUNT = ("discount", r"% off", "percent off", "lower the price", "reduce the price", "special pricing", "waive")
+ROI_WORDS = (
+    "save", "saving", "payback", "pays? for itself", "return", "roi", "reduc", "cut", "lower",
+)
+NUMBER = (
+    r"(\d|\b(one|two|three|four|five|ten|twenty|half|double)\b|percent|%)"
+)
+DISCOUNT = (
+    "discount", r"% off", "percent off", "lower the price", "reduce the price",
+    "special pricing", "waive",
+)
 PILOT = ("pilot", "trial", "proof of concept", "poc", "try it", "free month", "test it")
 GOODBYE = (
     "goodbye", "bye", "talk soon", "have a (good|great|nice) (day|one|week|afternoon)",
@@ -164,21 +181,27 @@ CLOSED_STARTS = (
     "have", "has", "shall", "may", "isn't", "aren't", "don't", "doesn't", "right",
 )
 PROBING = (
-    "what impact", "what (is|was) the impact", "how does that (affect|impact)", "what happens (when|if)",
+    "what impact", "what (is|was) the impact", "how does that (affect|impact)",
+    "what happens (when|if)",
     "what does that mean for", "why is that", "tell me more", "what's behind", "how so",
     "what makes", "what would it mean", "how much is that costing", "what('s| is) the cost of",
     "give me an example", "what('s| is) driving", "what (led|leads) to", "how did that",
     "what did that", "what would (happen|change)", "why does that", "what's that costing",
     "and then what", "how long has",
 )
-LEAD_INS = r"^(so|and|but|ok(ay)?|well|also|just|curious|quick question|one more thing|great|cool|right|now)[,:]?\s+"
+LEAD_INS = (
+    r"^(so|and|but|ok(ay)?|well|also|just|curious|quick question|one more thing|great|cool|"
+    r"right|now)[,:]?\s+"
+)
 
 STOPWORDS = frozenset(
-    "the a an and or but so to of in on at for with from that this those these it its is are was "
-    "were be been being have has had do does did you your yours we our ours i me my they them their "
-    "he she his her what how why when who where which there here then than just really very about "
-    "into over also like can could would should will shall may might must not no yes okay well right "
-    "know think said says say tell more some any much many most".split()
+    (
+        "the a an and or but so to of in on at for with from that this those these it its is are "
+        "was were be been being have has had do does did you your yours we our ours i me my they "
+        "them their he she his her what how why when who where which there here then than just "
+        "really very about into over also like can could would should will shall may might must "
+        "not no yes okay well right know think said says say tell more some any much many most"
+    ).split()
 )
 
 

@@ -96,7 +96,7 @@ class ReplyRecord:
 
 
 def authored_line(persona: Persona, decision: Decision, rng: random.Random, avoid: str = "") -> str:
-    """An authored line for the intent: the fact's reveal line, an objection phrasing, or an example."""
+    """An authored line for the intent: a fact's reveal line, an objection phrasing, an example."""
     if decision.intent == "reveal" and decision.fact is not None:
         return decision.fact.line
     if decision.intent == "object" and decision.objection is not None:
@@ -153,7 +153,9 @@ class ReplyWriter:
         released: list[str] = []
         for attempt_index in range(2 if self.llm is not None else 0):
             attempt = _Attempt()
-            async for clause in self._attempt(messages, decision, allowed_facts, released, attempt, record):
+            async for clause in self._attempt(
+                messages, decision, allowed_facts, released, attempt, record
+            ):
                 if record.first_clause_s is None:
                     record.first_clause_s = time.perf_counter() - started
                 released.append(clause)
@@ -191,7 +193,10 @@ class ReplyWriter:
         action = "truncated" if released else ("regenerated" if attempt_index == 0 else "fallback")
         logger.info(
             "guardrail %s (%s) on %s reply: %s",
-            violation.rule, action, self.persona.id, violation.detail,
+            violation.rule,
+            action,
+            self.persona.id,
+            violation.detail,
         )
         record.violations.append(violation.rule)
         emit(GuardrailViolation(turn=turn, rule=violation.rule, action=action))
@@ -207,7 +212,11 @@ class ReplyWriter:
     ) -> AsyncIterator[str]:
         assert self.llm is not None
         stream = self.llm.stream_chat(
-            messages, max_tokens=self.max_tokens, temperature=self.temperature, stop=self.stop, seed=self.seed
+            messages,
+            max_tokens=self.max_tokens,
+            temperature=self.temperature,
+            stop=self.stop,
+            seed=self.seed,
         )
         splitter = ClauseSplitter()
         chunks = stream.__aiter__()
@@ -219,7 +228,9 @@ class ReplyWriter:
         try:
             async for delta in chunks:
                 for clause in splitter.feed(delta):
-                    clause, attempt.violation = self._vet(clause, first, [*released, *held], decision, allowed_facts)
+                    clause, attempt.violation = self._vet(
+                        clause, first, [*released, *held], decision, allowed_facts
+                    )
                     first = False
                     if attempt.violation is not None:
                         return
@@ -235,7 +246,9 @@ class ReplyWriter:
                     return
             tail = splitter.flush()
             if tail and (stream.finish_reason != "length" or not (released or held)):
-                clause, attempt.violation = self._vet(tail, first, [*released, *held], decision, allowed_facts)
+                clause, attempt.violation = self._vet(
+                    tail, first, [*released, *held], decision, allowed_facts
+                )
                 if attempt.violation is None and clause:
                     held.append(clause)
             if attempt.violation is None and (fact is None or _says(held, fact.markers)):

@@ -155,7 +155,10 @@ class StateMachine:
             if topics & analysis.topics:
                 signals.add("addresses_objection")
         if state.open_objections and not signals & {
-            "acknowledgement", "empathy", "addresses_objection", "summary"
+            "acknowledgement",
+            "empathy",
+            "addresses_objection",
+            "summary",
         }:
             signals.add("ignored_concern")
         if "close_attempt" in signals and not self.next_step_ready(state):
@@ -187,13 +190,19 @@ class StateMachine:
             self._reveal(state, analysis, turn, out)
         return out
 
-    def _change_trust(self, state: BuyerState, delta: int, reason: str, turn: int | None, out: TurnOutcome) -> None:
+    def _change_trust(
+        self, state: BuyerState, delta: int, reason: str, turn: int | None, out: TurnOutcome
+    ) -> None:
         new = _clamp(state.trust + delta)
         if new != state.trust:
-            out.events.append(TrustChanged(turn=turn, trust=new, delta=new - state.trust, reason=reason))
+            out.events.append(
+                TrustChanged(turn=turn, trust=new, delta=new - state.trust, reason=reason)
+            )
             state.trust = new
 
-    def _apply_effects(self, state: BuyerState, analysis: UtteranceAnalysis, turn: int, out: TurnOutcome) -> None:
+    def _apply_effects(
+        self, state: BuyerState, analysis: UtteranceAnalysis, turn: int, out: TurnOutcome
+    ) -> None:
         reasons = [SIGNAL_TO_REASON.get(s, s) for s in sorted(analysis.signals)]
         reasons = [r for r in reasons if r in TRUST_REASONS]
         for reason in ["every_turn", *reasons]:
@@ -202,7 +211,9 @@ class StateMachine:
                 self._change_trust(state, delta, reason, turn, out)
             state.patience = _clamp(state.patience + self.patience_effects.get(reason, 0))
 
-    def _update_objections(self, state: BuyerState, analysis: UtteranceAnalysis, turn: int, out: TurnOutcome) -> None:
+    def _update_objections(
+        self, state: BuyerState, analysis: UtteranceAnalysis, turn: int, out: TurnOutcome
+    ) -> None:
         for objection_id in list(state.open_objections):
             objection = self.persona.objection(objection_id)
             rule = objection.resolved_by
@@ -215,14 +226,24 @@ class StateMachine:
                 state.resolved.append(objection_id)
                 out.resolved.append(objection)
                 out.events.append(
-                    ObjectionResolved(turn=turn, objection=objection.id, category=objection.category)
+                    ObjectionResolved(
+                        turn=turn, objection=objection.id, category=objection.category
+                    )
                 )
-                self._change_trust(state, self.trust_effects.get("objection_resolved", 0), "objection_resolved", turn, out)
+                self._change_trust(
+                    state,
+                    self.trust_effects.get("objection_resolved", 0),
+                    "objection_resolved",
+                    turn,
+                    out,
+                )
             elif any(analysis.has(c) for c in objection.worsened_by):
                 state.open_objections[objection_id] += 1
                 out.escalated = objection
                 out.events.append(
-                    ObjectionEscalated(turn=turn, objection=objection.id, category=objection.category)
+                    ObjectionEscalated(
+                        turn=turn, objection=objection.id, category=objection.category
+                    )
                 )
                 if state.open_objections[objection_id] >= objection.max_escalations:
                     self._end(state, "buyer_ended", turn, out)
@@ -247,7 +268,9 @@ class StateMachine:
             state.strikes += 1
         return state.patience < rule.patience_below or state.strikes >= rule.strikes
 
-    def _reveal(self, state: BuyerState, analysis: UtteranceAnalysis, turn: int, out: TurnOutcome) -> None:
+    def _reveal(
+        self, state: BuyerState, analysis: UtteranceAnalysis, turn: int, out: TurnOutcome
+    ) -> None:
         for fact in self.persona.facts:
             if fact.id not in state.revealed and self.unlocks(fact, state, analysis):
                 state.revealed.append(fact.id)
@@ -259,7 +282,9 @@ class StateMachine:
     def unlocks(fact: Fact, state: BuyerState, analysis: UtteranceAnalysis) -> bool:
         """The fact's disclosure rules hold for this turn."""
         rule = fact.unlock
-        on_topic = bool(set(rule.topics) & analysis.topics) or analysis.matches_keywords(rule.keywords)
+        on_topic = bool(set(rule.topics) & analysis.topics) or analysis.matches_keywords(
+            rule.keywords
+        )
         return (
             on_topic
             and analysis.meets_question(rule.question)
@@ -267,7 +292,9 @@ class StateMachine:
             and all(other in state.revealed for other in rule.after)
         )
 
-    def _end(self, state: BuyerState, reason: CallEndReason, turn: int | None, out: TurnOutcome) -> TurnOutcome:
+    def _end(
+        self, state: BuyerState, reason: CallEndReason, turn: int | None, out: TurnOutcome
+    ) -> TurnOutcome:
         if state.ended is None:
             state.ended = reason
             out.ended = reason

@@ -64,6 +64,13 @@ class ModelResult:
     first_token_s: list[float] = field(default_factory=list)
     first_clause_s: list[float] = field(default_factory=list)
     tokens_per_s: list[float] = field(default_factory=list)
+    per_persona: dict[str, ModelResult] = field(default_factory=dict)
+
+    def merge(self, other: ModelResult) -> None:
+        """Add ``other``'s counts and samples (one persona's) to this total."""
+        for name, value in vars(other).items():
+            if isinstance(value, (int, list)) and not isinstance(value, bool):
+                setattr(self, name, getattr(self, name) + value)
 
     def summary(self) -> dict[str, Any]:
         n = max(self.replies, 1)
@@ -138,12 +145,16 @@ async def _run_model(
     result = ModelResult(label)
     async with open_llm(settings, model) as llm:
         for persona in personas:
+            mine = result.per_persona[persona.id] = ModelResult(label)
             for script in scripts:
                 progress.update(task, description=f"{label}: {persona.id} / {script.name}")
-                await _play(llm, persona, script, result, seed, lambda: progress.advance(task))
+                await _play(llm, persona, script, mine, seed, lambda: progress.advance(task))
                 if not progress.console.is_terminal:  # no live bar: one line per step
                     done = int(progress.tasks[task].completed)
-                    progress.console.print(f"{label}: {persona.id} / {script.name} ({done}/{total})")
+                    progress.console.print(
+                        f"{label}: {persona.id} / {script.name} ({done}/{total})"
+                    )
+            result.merge(mine)
     progress.update(task, description=f"{label}: done")
     return result
 
@@ -172,7 +183,9 @@ def _table(summaries: list[dict[str, Any]]) -> Table:
 def _bench(args: argparse.Namespace, settings: Settings) -> int:
     quiet_http_logs()
     library = load_library()
-    personas = [library.get(p) for p in args.persona] if args.persona else list(library.personas.values())
+    personas = (
+        [library.get(p) for p in args.persona] if args.persona else list(library.personas.values())
+    )
     scripts = [s for s in SCRIPTS if not args.script or s.name in args.script]
     models: list[str | None] = args.model or [None]
     console = Console(stderr=True)
@@ -189,8 +202,14 @@ def _bench(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         print(json.dumps({
             "personas": [p.id for p in personas], "scripts": [s.name for s in scripts],
-            "models": summaries, "raw": [asdict(r) for r in results],
+            "models": summaries,
+            "per_persona": {
+                r.model: {pid: p.summary() for pid, p in r.per_persona.items()} for r in results
+            },
+            "raw": [asdict(r) for r in results],
         }))  # fmt: skip
     else:
         Console().print(_table(summaries))
-    return 1 if any(s["leaks_after_guardrails"] or s["adversarial_reveals"] for s in summaries) else 0
+    return (
+        1 if any(s["leaks_after_guardrails"] or s["adversarial_reveals"] for s in summaries) else 0
+    )

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 
 from rich.console import Console
 
-from personas import load_library
+from personas import Persona, load_library
 from simulator.brain import BrainOptions, BuyerBrain
 from simulator.events import event_to_json
 from simulator.llm.backend import describe_backend, open_llm, quiet_http_logs
@@ -69,7 +69,7 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
     return asyncio.run(_run(args, settings, persona))
 
 
-async def _run(args: argparse.Namespace, settings: Settings, persona) -> int:  # type: ignore[no-untyped-def]
+async def _run(args: argparse.Namespace, settings: Settings, persona: Persona) -> int:
     interactive = sys.stdin.isatty()
     console = Console(stderr=args.json or not interactive)
     show = not args.json

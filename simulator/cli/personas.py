@@ -21,7 +21,9 @@ def register(subcommands: argparse._SubParsersAction) -> None:
     show.add_argument("persona_id", metavar="ID")
     show.add_argument("--json", action="store_true", help="print the persona as JSON")
     show.set_defaults(handler=_show)
-    validate = actions.add_parser("validate", help="check persona files; errors name file, line, field")
+    validate = actions.add_parser(
+        "validate", help="check persona files; errors name file, line, field"
+    )
     validate.add_argument("paths", nargs="*", help=f"files or dirs (default: {LIBRARY_DIR})")
     validate.set_defaults(handler=_validate)
 
@@ -63,8 +65,13 @@ def _show(args: argparse.Namespace, settings: Settings) -> int:
     for column in ("id", "category", "unlocked by", "question", "min trust"):
         facts.add_column(column)
     for fact in persona.facts:
-        facts.add_row(fact.id, fact.category, ", ".join(fact.unlock.topics), fact.unlock.question,
-                      str(fact.unlock.min_trust))
+        facts.add_row(
+            fact.id,
+            fact.category,
+            ", ".join(fact.unlock.topics),
+            fact.unlock.question,
+            str(fact.unlock.min_trust),
+        )
     console.print(facts)
     objections = Table(title="Objections")
     for column in ("id", "category", "raised on", "resolved by", "worsened by"):
@@ -72,12 +79,19 @@ def _show(args: argparse.Namespace, settings: Settings) -> int:
     for objection in persona.objections:
         rule = objection.resolved_by
         resolved = " + ".join(filter(None, [" & ".join(rule.all_of), " | ".join(rule.any_of)]))
-        objections.add_row(objection.id, objection.category, ", ".join(objection.raise_on),
-                           resolved, ", ".join(objection.worsened_by))
+        objections.add_row(
+            objection.id,
+            objection.category,
+            ", ".join(objection.raise_on),
+            resolved,
+            ", ".join(objection.worsened_by),
+        )
     console.print(objections)
     step = persona.end_conditions.next_step
-    console.print(f"Next step: {step.description} (trust >= {step.min_trust}, facts: "
-                  f"{', '.join(step.requires_facts) or 'none'})")
+    console.print(
+        f"Next step: {step.description} (trust >= {step.min_trust}, facts: "
+        f"{', '.join(step.requires_facts) or 'none'})"
+    )
     return 0
 
 

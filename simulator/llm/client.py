@@ -74,7 +74,9 @@ class ChatStream:
     counting against the server.
     """
 
-    def __init__(self, client: openai.AsyncOpenAI, options: LLMOptions, request: dict[str, Any]) -> None:
+    def __init__(
+        self, client: openai.AsyncOpenAI, options: LLMOptions, request: dict[str, Any]
+    ) -> None:
         self._client = client
         self._options = options
         self._request = request
@@ -233,7 +235,9 @@ class LLMClient:
                 raise LLMTimeout(f"no JSON answer from {self.options.base_url} in time") from None
             except (openai.InternalServerError, openai.BadRequestError) as error:
                 if mode == "json_schema" and len(modes) > 1:
-                    logger.info("server rejected json_schema (%s); using json_object", error.status_code)
+                    logger.info(
+                        "server rejected json_schema (%s); using json_object", error.status_code
+                    )
                     self._json_mode = "json_object"
                     continue
                 raise _translate(error, self.options.base_url) from error
@@ -261,7 +265,9 @@ def _translate(error: openai.APIError, base_url: str) -> LLMError:
     if isinstance(error, openai.APIConnectionError):
         return LLMUnavailable(f"cannot reach {base_url}: {error}")
     if isinstance(error, openai.APIStatusError):
-        result: LLMError = LLMBadResponse(f"{base_url} answered HTTP {error.status_code}: {error.message:.200}")
+        result: LLMError = LLMBadResponse(
+            f"{base_url} answered HTTP {error.status_code}: {error.message:.200}"
+        )
         result.retryable = error.status_code >= 500 or error.status_code in (408, 429)
         return result
     return LLMBadResponse(f"{base_url}: {error}")

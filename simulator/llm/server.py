@@ -101,9 +101,14 @@ class EmbeddedLLMServer:
         return self._log_path
 
     def client(self, **options: float) -> LLMClient:
-        """A client for this server (llama-cpp-python wants ``json_object``, never ``json_schema``)."""
+        """A client for this server; llama-cpp-python wants ``json_object``, not ``json_schema``."""
         return LLMClient(
-            LLMOptions(base_url=self.base_url, model=self.alias, json_mode="json_object", **options)  # type: ignore[arg-type]
+            LLMOptions(
+                base_url=self.base_url,
+                model=self.alias,
+                json_mode="json_object",
+                **options,  # type: ignore[arg-type]
+            )
         )
 
     async def start(self) -> EmbeddedLLMServer:
