@@ -12,6 +12,7 @@ import sys
 from rich.console import Console
 from rich.table import Table
 from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
 
 from simulator.settings import Settings
 from web.bootstrap import NotSafeToServe, is_loopback, prepare_accounts
@@ -68,7 +69,7 @@ def register(subcommands: argparse._SubParsersAction) -> None:
     imp.set_defaults(handler=_sessions_import)
 
 
-def _database(settings: Settings):  # type: ignore[no-untyped-def]
+def _database(settings: Settings) -> sessionmaker[Session]:
     engine = make_engine(settings.resolved_database_url)
     upgrade(engine)
     return make_session_factory(engine)
@@ -136,7 +137,7 @@ def _users_list(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _team_id(db, name: str | None) -> int | None:  # type: ignore[no-untyped-def]
+def _team_id(db: Session, name: str | None) -> int | None:
     if not name:
         return None
     team = db.scalar(select(Team).where(Team.name == name))

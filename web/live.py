@@ -134,8 +134,12 @@ class RuntimeBackend:
 
     def warm_up(self) -> None:
         """Start loading now, in the background."""
+        self._loading()
+
+    def _loading(self) -> asyncio.Task[LiveRuntime]:
         if self._task is None:
             self._task = asyncio.create_task(self._load(), name="live-runtime-load")
+        return self._task
 
     async def _load(self) -> LiveRuntime:
         logger.info("loading the live-call pipeline (speech models and LLM)")
@@ -146,10 +150,8 @@ class RuntimeBackend:
     async def start(
         self, *, persona: Persona, session_dir: Path, start: StartMessage, downlink: Downlink
     ) -> CallSession:
-        self.warm_up()
-        assert self._task is not None
         try:
-            runtime = await asyncio.shield(self._task)
+            runtime = await asyncio.shield(self._loading())
         except Exception as error:
             raise SessionRejected(f"live calls are unavailable on this server: {error}") from None
         return await runtime.pipeline.start(

@@ -81,7 +81,7 @@ def signin(body: SigninIn, request: Request, response: Response, db: Db, state: 
 @router.post("/signout", status_code=204)
 def signout(auth: CurrentAuth, response: Response, db: Db) -> None:
     """End this session (the cookie stops working at once)."""
-    end_session(db, db.merge(auth.session))
+    end_session(db, auth.session)
     response.delete_cookie(COOKIE_NAME, path="/")
 
 
@@ -94,8 +94,7 @@ def me(auth: CurrentAuth) -> Me:
 @router.post("/password", status_code=204, responses={400: {"description": "weak or wrong password"}})
 def change_password(body: PasswordChangeIn, auth: CurrentAuth, db: Db, response: Response) -> None:
     """Change the own password; signs out every session, this one included."""
-    user = db.get(User, auth.user.id)
-    assert user is not None
+    user = auth.user
     if not verify_password(user.password_hash, body.current_password):
         raise HTTPException(status.HTTP_400_BAD_REQUEST, "the current password is wrong")
     try:

@@ -70,14 +70,15 @@ def _validate(state: State, text: str) -> Validation:
     return Validation(valid=True, issues=[], card=PersonaEntry(persona, "custom", text).card())
 
 
-def _checked(state: State, text: str) -> Validation:
+def _checked(state: State, text: str) -> dict[str, Any]:
+    """The card of valid persona text; 422 with every issue otherwise."""
     result = _validate(state, text)
-    if not result.valid:
+    if result.card is None:
         raise HTTPException(
             status.HTTP_422_UNPROCESSABLE_CONTENT,
             {"message": "the persona has errors", "issues": [i.model_dump() for i in result.issues]},
         )
-    return result
+    return result.card
 
 
 @router.get("/scenarios", response_model=list[Scenario])
@@ -126,8 +127,7 @@ def validate_persona(body: YamlIn, _: Author, state: State) -> Validation:
 
 
 def _create(db: Db, state: State, text: str, author_id: int) -> PersonaOut:
-    card = _checked(state, text).card
-    assert card is not None
+    card = _checked(state, text)
     if state.personas.get(db, card["id"]) is not None or db.get(CustomPersona, card["id"]):
         raise HTTPException(status.HTTP_409_CONFLICT, f"a persona with id {card['id']!r} exists")
     db.add(CustomPersona(id=card["id"], yaml_text=text, author_id=author_id))
@@ -165,8 +165,7 @@ def update_persona(persona_id: PersonaId, body: YamlIn, user: Author, db: Db, st
                 "built-in personas are read-only; save a copy under a new id instead",
             )
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no persona {persona_id!r}")
-    card = _checked(state, body.yaml).card
-    assert card is not None
+    card = _checked(state, body.yaml)
     if card["id"] != persona_id:
         raise HTTPException(
             status.HTTP_422_UNPROCESSABLE_CONTENT,

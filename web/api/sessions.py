@@ -8,6 +8,7 @@ nothing, not even that it exists.
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, status
@@ -139,7 +140,7 @@ def _visible_call(db: Db, user: User, call_id: str) -> Call:
     return call
 
 
-def _recording(state: State, call: Call) -> Any:
+def _recording(state: State, call: Call) -> Path | None:
     try:
         path = session_path(state.recordings_dir, call) / RECORDING
     except SessionFilesError:

@@ -12,7 +12,7 @@ from personas import PersonaError
 from web.api.deps import Author, State
 from web.api.personas import PersonaId, YamlText
 from web.api.schemas import Strict
-from web.services.personas import issues_as_dicts
+from web.services.personas import PersonaEntry, issues_as_dicts
 from web.services.testchat import ChatNotFound
 
 router = APIRouter(prefix="/api/test-chat", tags=["personas"])
@@ -45,7 +45,7 @@ async def start_chat(body: ChatIn, user: Author, state: State) -> dict[str, Any]
                 {"message": "the persona has errors", "issues": issues_as_dicts(error)},
             ) from None
     else:
-        def lookup():  # type: ignore[no-untyped-def]
+        def lookup() -> PersonaEntry | None:
             with state.sessions() as db:
                 return state.personas.get(db, body.persona_id or "")
 
