@@ -29,6 +29,16 @@ def test_session_detail_has_transcript_events_and_an_evidence_backed_scorecard(w
     assert session["can_review"] is False  # a rep never reviews their own call
 
 
+def test_the_printable_report_is_the_evaluators_html_without_scripts(world: World) -> None:
+    rob = world.client("rob")
+    report = rob.get(f"/api/sessions/{world.calls['rob']}/report.html")
+    assert report.status_code == 200 and report.headers["content-type"].startswith("text/html")
+    assert "<script" not in report.text and "Dana Whitfield" in report.text
+    assert "script-src" not in report.headers["content-security-policy"]
+    assert "default-src 'none'" in report.headers["content-security-policy"]
+    assert rob.get(f"/api/sessions/{world.calls['rita']}/report.html").status_code == 404
+
+
 def test_the_recording_is_stereo_and_seekable(world: World) -> None:
     client = world.client("rob")
     url = f"/api/sessions/{world.calls['rob']}/recording"

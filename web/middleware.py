@@ -25,6 +25,8 @@ _CSP = (
     "media-src 'self' blob:; connect-src 'self'; worker-src 'self' blob:; "
     "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 )
+# The evaluator's printable report: self-contained HTML with one inline <style>, no scripts.
+_REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'"
 # Swagger UI (served from the swagger-ui-bundle package) needs one inline script and styles.
 _DOCS_CSP = (
     "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
@@ -152,7 +154,12 @@ class SecurityHeadersMiddleware:
             await self.app(scope, receive, send)
             return
         path: str = scope.get("path", "")
-        csp = _DOCS_CSP if path.startswith("/docs") else _CSP
+        if path.startswith("/docs"):
+            csp = _DOCS_CSP
+        elif path.endswith("/report.html"):
+            csp = _REPORT_CSP
+        else:
+            csp = _CSP
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":

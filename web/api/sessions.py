@@ -12,10 +12,11 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, status
-from fastapi.responses import FileResponse
-from pydantic import BaseModel, Field, StringConstraints
+from fastapi.responses import FileResponse, HTMLResponse
+from pydantic import BaseModel, Field, StringConstraints, ValidationError
 from sqlalchemy import select
 
+from evaluation import ScoreResult, render_html
 from web.api.deps import CurrentUser, Db, State
 from web.api.schemas import DbId, Strict
 from web.db.models import Call, CallStatus, Comment, ScoreOverride, User
@@ -234,6 +235,27 @@ def get_waveform(
         return peaks(path, points)
     except RecordingError as error:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(error)) from None
+
+
+@router.get(
+    "/{call_id}/report.html",
+    response_class=HTMLResponse,
+    responses={404: {"description": NOT_FOUND}, 409: {"description": "not scored"}},
+)
+def get_report(call_id: CallId, user: CurrentUser, db: Db) -> HTMLResponse:
+    """The evaluator's printable report of the (override-applied) scorecard."""
+    call = _visible_call(db, user, call_id)
+    card = apply_overrides(call.scorecard, call.overrides)
+    if card is None:
+        raise HTTPException(status.HTTP_409_CONFLICT, "this session has no scorecard yet")
+    try:
+        result = ScoreResult.model_validate(card)
+    except ValidationError:
+        raise HTTPException(
+            status.HTTP_409_CONFLICT, "this scorecard was made by an older evaluator; re-score it"
+        ) from None
+    title = f"{call.persona_name or call.persona_id} — {call.user.display_name}"
+    return HTMLResponse(render_html(result, title=title))
 
 
 @router.post("/{call_id}/comments", response_model=CommentOut, status_code=201)

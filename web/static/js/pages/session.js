@@ -60,7 +60,9 @@ export async function render(main, ctx) {
   main.append(
     h("div", { class: "page-head" },
       h("div", {}, h("h1", {}, `${session.persona_name || session.persona_id}`), h("div", { class: "muted" }, "Scorecard and replay")),
-      h("div", { class: "row" }, h("a", { class: "button", href: "/practice" }, "Practise again"))),
+      h("div", { class: "row" },
+        session.scorecard ? h("a", { class: "button", href: `/api/sessions/${session.id}/report.html`, target: "_blank", id: "report-link" }, "Printable report") : null,
+        h("a", { class: "button primary", href: `/call/${session.persona_id}` }, "Practise again"))),
     headline,
     h("div", { class: "split gap-top" },
       h("div", { class: "stack" },
