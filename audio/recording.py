@@ -38,9 +38,9 @@ _MAX_DATA_BYTES = 0xFFFFFFFF - 36  # the RIFF size field is 32 bits
 class WavRecorder:
     """Incremental multi-channel 16-bit WAV writer; thread-safe.
 
-    ``flush_every_s`` is how much new audio may wait in memory before it is
-    flushed (and so, with ``hold_back_s``, how much a crash can lose).
-    Automatic flushes leave the newest ``hold_back_s`` in memory: the two
+    ``flush_every_s`` is how much audio may wait in memory before a flush (and
+    so how much a crash can lose). Automatic flushes leave the newest
+    ``hold_back_s`` (at most half of ``flush_every_s``) in memory: the two
     channels arrive a little out of step, and a block flushed before its other
     channel arrived would have to be patched on disk.
     """
@@ -51,7 +51,7 @@ class WavRecorder:
         sample_rate: int = 16000,
         channels: int = 2,
         flush_every_s: float = 0.5,
-        hold_back_s: float = 0.25,
+        hold_back_s: float = 0.1,
     ) -> None:
         if channels < 1:
             raise ValueError(f"WavRecorder: channels must be >= 1, got {channels}")
@@ -64,7 +64,7 @@ class WavRecorder:
         self.channels = channels
         self._block = 2 * channels
         self._flush_frames = max(1, int(flush_every_s * sample_rate))
-        self._hold_back = int(hold_back_s * sample_rate)
+        self._hold_back = int(min(hold_back_s, flush_every_s / 2) * sample_rate)
         self._lock = threading.Lock()
         self._disk_frames = 0
         self._end = 0
@@ -111,9 +111,8 @@ class WavRecorder:
                 offset = max(0, late)
                 first = start_sample + offset - self._disk_frames
                 self._pending[first : first + samples.size - offset, channel] = samples[offset:]
-            settled = self._end - self._hold_back
-            if settled - self._disk_frames >= self._flush_frames:
-                self._flush_locked(fd, settled)
+            if self._end - self._disk_frames >= self._flush_frames:
+                self._flush_locked(fd, self._end - self._hold_back)
 
     def flush(self) -> int:
         """Write buffered frames, update the header, fsync; returns :attr:`durable_frames`."""

@@ -19,7 +19,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Coroutine
+from typing import Any
 
 import numpy as np
 
@@ -51,7 +52,12 @@ class SttStream:
     """asyncio streaming STT. Call :meth:`push` and :meth:`end_turn` from the event loop thread.
 
     Events (interim and final) are also available in order through ``async for
-    event in stream``; the iteration ends after :meth:`aclose`.
+    event in stream``; the iteration ends after :meth:`aclose`. ``end_turn()``
+    may be started as a task while audio of the next turn is already being
+    pushed, and several may overlap: finals come out in turn order, and no
+    background decode starts until they are done (the final is what a
+    conversation waits for). A failed decode is raised by the next ``push()``
+    or ``end_turn()``.
     """
 
     def __init__(
@@ -63,36 +69,50 @@ class SttStream:
         self._turn = TurnAssembler(0, self._options)
         self._events: asyncio.Queue[SttEvent | None] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
-        self._finalizing = False
+        self._finals = asyncio.Lock()  # FIFO: overlapping end_turn() calls finish in order
+        self._finalizing = 0
         self._closed = False
 
     def push(self, pcm: PcmLike) -> None:
         """Add audio of the current turn; may start a background decode."""
         if self._closed:
             raise RuntimeError("SttStream.push() after aclose()")
+        self._raise_failure()
         self._turn.push(self._intake.convert(pcm))
         self._schedule()
 
-    async def end_turn(self) -> SttEvent:
-        """Finish the turn and return its ``final`` event; later pushes start the next turn."""
+    def end_turn(self) -> Coroutine[Any, Any, SttEvent]:
+        """Close the turn now; the returned coroutine gives its ``final`` event.
+
+        The cut happens at the call, so audio pushed afterwards belongs to the
+        next turn even while the final is still being decoded (the coroutine may
+        be wrapped in a task). It must be awaited: until then no background
+        decode starts.
+        """
         turn = self._turn
         turn.push(self._intake.drain())
         self._turn = TurnAssembler(turn.turn + 1, self._options)
-        self._finalizing = True
+        self._finalizing += 1
+        return self._finish(turn)
+
+    async def _finish(self, turn: TurnAssembler) -> SttEvent:
         try:
-            if self._task is not None:
-                await self._task  # a decode of this turn in flight: its result is part of the final
-            job = turn.final_job()
-            if job is None:
-                event = turn.final_event()
-            else:
-                result = await self._stt.atranscribe(job.audio, context=job.context or None)
-                event = turn.apply(job, result)
-            self._events.put_nowait(event)
-            return event
+            async with self._finals:
+                if self._task is not None:
+                    try:
+                        await self._task  # a decode of this turn in flight: part of its final
+                    finally:
+                        self._task = None
+                job = turn.final_job()
+                if job is None:
+                    event = turn.final_event()
+                else:
+                    result = await self._stt.atranscribe(job.audio, context=job.context or None)
+                    event = turn.apply(job, result)
+                self._events.put_nowait(event)
+                return event
         finally:
-            self._finalizing = False
-            self._task = None
+            self._finalizing -= 1
             self._schedule()
 
     async def aclose(self) -> None:
@@ -111,28 +131,33 @@ class SttStream:
         while (event := await self._events.get()) is not None:
             yield event
 
+    def _raise_failure(self) -> None:
+        task = self._task
+        if task is not None and task.done() and not task.cancelled():
+            error = task.exception()
+            if error is not None:
+                self._task = None
+                raise error
+
     def _schedule(self) -> None:
-        """Start the next decode of the current turn unless one is running."""
+        """Start the next decode of the current turn unless one runs or a final is pending."""
         if self._closed or self._finalizing:
             return
-        if self._task is not None:
-            if not self._task.done():
-                return
-            if not self._task.cancelled() and self._task.exception() is not None:
-                failed, self._task = self._task, None
-                raise failed.exception()  # type: ignore[misc]
+        task = self._task
+        if task is not None and (not task.done() or (not task.cancelled() and task.exception())):
+            return  # still running, or failed: the next push() raises it
         job = self._turn.next_job()
-        if job is not None:
-            self._task = asyncio.get_running_loop().create_task(
-                self._run(self._turn, job), name=f"stt-{job.kind}-turn{self._turn.turn}"
-            )
+        if job is None:
+            self._task = None
+            return
+        self._task = asyncio.get_running_loop().create_task(
+            self._run(self._turn, job), name=f"stt-{job.kind}-turn{self._turn.turn}"
+        )
+        self._task.add_done_callback(lambda _: self._schedule())
 
     async def _run(self, turn: TurnAssembler, job: DecodeJob) -> None:
         result = await self._stt.atranscribe(job.audio, context=job.context or None)
         self._events.put_nowait(turn.apply(job, result))
-        if turn is self._turn and not self._finalizing:
-            self._task = None
-            self._schedule()
 
 
 class SyncSttStream:

@@ -56,14 +56,15 @@ def test_late_audio_is_patched_into_flushed_frames(tmp_path: Path) -> None:
 
 def test_file_is_readable_at_every_flush(tmp_path: Path) -> None:
     path = tmp_path / "live.wav"
-    recorder = WavRecorder(path, sample_rate=RATE, flush_every_s=0.25, hold_back_s=0.25)
+    recorder = WavRecorder(path, sample_rate=RATE, flush_every_s=0.25, hold_back_s=0.1)
     assert read_wav(path)[0].shape == (0, 2)  # valid from the moment it exists
     for block in range(8):
         recorder.write(REP_CHANNEL, block * 1600, _ramp(block * 1600, 1600, 0))
         frames, _ = read_wav(path)
-        assert frames.shape[0] == recorder.durable_frames <= max(0, recorder.frames - 4000)
-    # 4000 new frames beyond the 4000-frame hold-back: flushed to 4000 at 8000, to 8800 at 12800
-    assert recorder.durable_frames == 8800
+        assert frames.shape[0] == recorder.durable_frames <= max(0, recorder.frames - 1600)
+        assert recorder.frames - recorder.durable_frames < 4000 + 1600  # at most one block late
+    # a flush once 4000 frames wait, keeping the newest 1600: to 3200, 6400 and 9600
+    assert recorder.durable_frames == 9600
     assert recorder.flush() == recorder.frames == 12800
     assert np.array_equal(read_wav(path)[0][:, 0], _ramp(0, 12800, 0))
     recorder.close()

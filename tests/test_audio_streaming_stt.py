@@ -84,6 +84,23 @@ async def test_interim_text_arrives_before_the_end_of_turn(
     assert [e for _, e in received if e.kind == "final"] == [final, silent]
 
 
+async def test_overlapping_end_of_turns_finish_in_order(
+    stt: WhisperStt, piper_voice_path: Path
+) -> None:
+    """The live plugin starts end_turn() as a task and keeps pushing the next turn."""
+    first, second = SALES_SENTENCES[7], SALES_SENTENCES[3]
+    stream = SttStream(stt)
+    stream.push(_turn(piper_voice_path, [first]))
+    ending_first = asyncio.create_task(stream.end_turn())
+    stream.push(_turn(piper_voice_path, [second]))
+    ending_second = asyncio.create_task(stream.end_turn())
+    finals = await asyncio.gather(ending_first, ending_second)
+    assert [(f.turn, f.kind) for f in finals] == [(0, "final"), (1, "final")]
+    assert _wer(first, finals[0].text) <= 0.15 and _wer(second, finals[1].text) <= 0.15
+    await stream.aclose()
+    assert [e async for e in stream if e.kind == "final"] == finals
+
+
 def test_commits_leave_only_the_tail_for_the_end_of_turn(
     stt: WhisperStt, piper_voice_path: Path
 ) -> None:
