@@ -98,7 +98,7 @@ class BaselineCall:
 
     async def _answer(self, audio: np.ndarray, start_s: float, end_s: float) -> str | None:
         heard = self.now_s()
-        result = await self._models.whisper.atranscribe(audio, path="standard")
+        result = await self._models.whisper.atranscribe(audio, decoder="standard")
         transcribed = self.now_s()
         if result.no_speech:
             return None

@@ -151,7 +151,7 @@ class LiveBrain:
                 await asyncio.sleep(_DECISION_POLL_S)  # rules decide in ms; the LLM comes after
             for event in self._new_events():
                 yield event
-            if self._acks is not None and not first.done() and len(brain.stats.replies) > decided_at:
+            if self._acks is not None and len(brain.stats.replies) > decided_at:
                 ack = self._acks.choose(brain.stats.replies[-1].intent)
                 if ack:
                     yield Acknowledgement(ack + " ")

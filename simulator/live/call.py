@@ -122,11 +122,20 @@ class LiveCall:
         session.on("agent_false_interruption", self._on_false_interruption)
         session.on("close", self._on_session_close)
         await session.start(agent=self._parts.agent, record=False)
-        await asyncio.gather(self._brain.prewarm(), self._parts.tts.prewarm_phrases(self._brain.phrases()))
+        # warm the LLM prompt cache and synthesise the stock phrases while the opening
+        # line plays and the rep starts talking (a cold prompt can take seconds)
+        self._tasks.append(asyncio.create_task(self._prewarm(), name="call-prewarm"))
         opening = self._brain.opening_line()
         if opening:
             session.say(opening)
         self._tasks.append(asyncio.create_task(self._watch_silence(), name="call-silence"))
+
+    async def _prewarm(self) -> None:
+        try:
+            await self._parts.tts.prewarm_phrases(self._brain.phrases())
+            await self._brain.prewarm()
+        except Exception:
+            logger.exception("session %s: pre-warm failed (replies will be slower)", self.session_id)
 
     async def run(self) -> str:
         """Wait until the buyer ends the call (the handler races this against the client)."""

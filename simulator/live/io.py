@@ -180,14 +180,14 @@ class PacedAudioOutput(io.AudioOutput):
 
     # --- livekit AudioOutput interface ---------------------------------------
     async def capture_frame(self, frame: rtc.AudioFrame) -> None:
-        if self._discard_until_flush or self._closed:
-            return
-        await super().capture_frame(frame)
         if frame.sample_rate != self._rate or frame.num_channels != 1:
             raise ValueError(
                 f"buyer audio must be mono {self._rate} Hz, got {frame.num_channels} ch "
                 f"{frame.sample_rate} Hz"
             )
+        if self._discard_until_flush or self._closed:
+            return
+        await super().capture_frame(frame)
         if self._capturing is None:
             self._capturing = _Segment(index=self._next_index)
             self._next_index += 1

@@ -102,6 +102,7 @@ class SimulatedRep:
         reply_timeout_s: float = 25.0,
         quiet_s: float = 0.6,
         on_line: Callable[[LineResult], None] | None = None,
+        on_message: Callable[[dict[str, Any]], None] | None = None,
     ) -> None:
         self.url = url
         self.persona = persona
@@ -111,6 +112,7 @@ class SimulatedRep:
         self._reply_timeout_s = reply_timeout_s
         self._quiet_s = quiet_s
         self._on_line = on_line
+        self._on_message = on_message
         self._outgoing: deque[tuple[bytes, Callable[[], None] | None]] = deque()
         self._t0 = 0.0
         self._buyer_speaking = False
@@ -293,6 +295,8 @@ class SimulatedRep:
 
     def _on_json(self, message: dict[str, Any]) -> None:
         self._run.messages.append({**message, "t": round(self.now(), 3)})
+        if self._on_message is not None:
+            self._on_message(message)
         kind = message.get("type")
         if kind == "ready":
             self._run.session_id = message.get("session_id")
