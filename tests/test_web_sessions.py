@@ -82,11 +82,14 @@ def test_a_manager_override_changes_the_totals_and_keeps_the_reason(world: World
     call = world.calls["rita"]
     before = maria.get(f"/api/sessions/{call}").json()
     assert before["can_review"] is True
+    def raisable(item: dict) -> bool:
+        return item.get("assessed", True) and item["score"] < 100
+
     competency, comp = next(
         (cid, c) for cid, c in before["scorecard"]["competencies"].items()
-        if any(x["score"] not in (None, 100) for x in c["criteria"])
+        if c.get("assessed", True) and any(raisable(x) for x in c["criteria"])
     )
-    criterion = next(x for x in comp["criteria"] if x["score"] not in (None, 100))
+    criterion = next(x for x in comp["criteria"] if raisable(x))
     body = {"competency": competency, "criterion": criterion["id"], "score": 100,
             "reason": "The buyer did agree; the transcript cut it off"}
     assert world.client("rita").post(f"/api/sessions/{call}/overrides", json=body).status_code == 403
@@ -127,8 +130,10 @@ def test_dashboard_heatmap_averages_each_reps_competencies(world: World) -> None
     rob = next(r for r in data["reps"] if r["name"] == "Rob")
     session = world.client("rob").get(f"/api/sessions/{world.calls['rob']}").json()
     for cid, comp in session["scorecard"]["competencies"].items():
-        if comp["score"] is not None:
+        if comp.get("assessed", True):
             assert rob["competencies"][cid] == comp["score"]
+        else:
+            assert cid not in rob["competencies"]  # not observed is not a 0
     assert rob["sessions"] == 1 and rob["trend"][0]["session"] == world.calls["rob"]
     assert data["weekly"] and data["weekly"][0]["sessions"] == 2
 

@@ -21,7 +21,7 @@ def competency_scores(call: Call) -> dict[str, float]:
     return {
         cid: float(c["score"])
         for cid, c in (card.get("competencies") or {}).items()
-        if isinstance(c.get("score"), (int, float))
+        if isinstance(c.get("score"), (int, float)) and c.get("assessed", True) is not False
     }
 
 
@@ -101,9 +101,9 @@ def export_rows(calls: list[Call]) -> list[dict[str, Any]]:
                 "overall": card.get("overall"),
                 "passed": card.get("passed"),
                 "overridden": bool(card.get("overridden")),
-                "competencies": {cid: c.get("score") for cid, c in competencies.items()},
+                "competencies": {cid: _assessed(c) for cid, c in competencies.items()},
                 "criteria": {
-                    f"{cid}.{crit.get('id')}": crit.get("score")
+                    f"{cid}.{crit.get('id')}": _assessed(crit)
                     for cid, c in competencies.items()
                     for crit in c.get("criteria") or []
                 },
@@ -111,6 +111,11 @@ def export_rows(calls: list[Call]) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def _assessed(item: dict[str, Any]) -> Any:
+    """The score, or None where the evaluator could not observe it (blank, not 0, in exports)."""
+    return None if item.get("assessed", True) is False else item.get("score")
 
 
 def _cell(value: Any) -> Any:

@@ -4,8 +4,10 @@ The stored scorecard is never modified: the effective one is recomputed from
 it and the override history on every read, so the original score, who changed
 it and why stay visible. Totals are re-aggregated with the evaluator's own rule,
 using the weights its output carries: a competency is the weighted mean of its
-scored criteria, the overall score the weighted mean of the assessed
-competencies, and ``passed`` compares it with the template's pass mark.
+assessed criteria, the overall score the weighted mean of the assessed
+competencies, and ``passed`` compares it with the template's pass mark. A
+criterion the evaluator could not observe (``assessed: false``) counts once a
+manager scores it: the manager observed it.
 """
 
 from __future__ import annotations
@@ -62,13 +64,17 @@ def apply_overrides(
             "at": override.created_at.isoformat(),
         }
         criterion["score"] = override.score
+        criterion["assessed"] = True
     _reaggregate(result)
     result["overridden"] = True
     return result
 
 
 def _weighted_mean(items: list[dict[str, Any]]) -> float | None:
-    scored = [i for i in items if isinstance(i.get("score"), (int, float))]
+    scored = [
+        i for i in items
+        if isinstance(i.get("score"), (int, float)) and i.get("assessed", True) is not False
+    ]
     total = sum(float(i.get("weight", 1.0)) for i in scored)
     if not scored or total <= 0:
         return None
@@ -83,6 +89,7 @@ def _reaggregate(result: dict[str, Any]) -> None:
         if mean is not None:
             competency["score"] = int(round(mean))
             competency["level"] = level_for(mean)
+            competency["assessed"] = True
     overall = _weighted_mean(list(competencies.values()))
     if overall is None:
         return

@@ -21,13 +21,15 @@ export function renderScorecard(session, { seek, onChanged }) {
   for (const w of card.warnings || []) box.append(h("div", { class: "alert small" }, w));
   for (const [cid, comp] of Object.entries(card.competencies || {})) {
     const bar = h("div", { class: "bar" }, h("div"));
-    bar.firstChild.style.width = `${comp.score ?? 0}%`;
+    const observed = comp.assessed !== false;
+    bar.firstChild.style.width = `${observed ? comp.score ?? 0 : 0}%`;
     bar.firstChild.style.background = scoreColor(comp.score).replace(/(\d+)%\)$/, "45%)");
     const section = h("section", { class: "competency", dataset: { competency: cid } },
       h("div", { class: "competency-head" },
         h("h3", {}, comp.name || cid.replace(/_/g, " ")), bar,
-        h("span", { class: `score ${scoreClass(comp.score)}` }, scoreText(comp.score)),
-        h("span", { class: "badge" }, comp.level)));
+        h("span", { class: `score ${observed ? scoreClass(comp.score) : ""}` }, observed ? scoreText(comp.score) : "–"),
+        h("span", { class: "badge" }, observed ? comp.level : "Not observed")),
+      !observed && comp.explanation ? h("div", { class: "expl muted small" }, comp.explanation) : null);
     for (const crit of comp.criteria || []) section.append(renderCriterion(session, cid, crit, { seek, onChanged }));
     box.append(section);
   }
@@ -37,7 +39,9 @@ export function renderScorecard(session, { seek, onChanged }) {
 function renderCriterion(session, cid, crit, { seek, onChanged }) {
   const el = h("div", { class: "criterion", dataset: { criterion: crit.id } },
     h("div", { class: "row" }, h("strong", {}, crit.name || crit.id.replace(/_/g, " ")), h("span", { class: "spacer" }),
-      h("span", { class: `score ${scoreClass(crit.score)}` }, crit.score === null ? "n/a" : scoreText(crit.score))),
+      crit.score === null || crit.assessed === false
+        ? h("span", { class: "score muted", title: "not observed on this call" }, "n/a")
+        : h("span", { class: `score ${scoreClass(crit.score)}` }, scoreText(crit.score))),
     h("div", { class: "expl" }, crit.explanation),
     (crit.evidence || []).map((ev) => h("button", { class: "quote", dataset: { start: ev.start }, onclick: () => seek(ev.start) },
       h("span", { class: "at" }, `${clock(ev.start)} ${ev.speaker === "rep" ? "Rep" : "Buyer"}`), `“${ev.quote}”`)),
