@@ -197,3 +197,48 @@ def test_users_and_sessions_import_commands(tmp_path: Path, piper_voice_path: Pa
     (broken / "transcript.json").write_text('{"version": 1, "turns": [{"speaker": "seller"}]}')
     failed = _run(["sessions", "import", str(broken), "--user", "maya", "--persona", "roi-cfo"], env)
     assert failed.returncode == 1 and "turns[0].speaker" in failed.stderr
+
+
+def test_calls_interrupted_by_a_server_stop_are_recovered_on_the_next_start(
+    tmp_path: Path, settings: Settings, tmp_path_factory: pytest.TempPathFactory, piper_voice_path: Path
+) -> None:
+    import json
+    import shutil
+
+    from tests.browser.support import shared_template
+    from web.db.models import Call, CallStatus, User
+    from web.services.calls import new_call, session_path
+
+    config = settings.with_overrides(data_dir=tmp_path)
+    first = create_app(config)
+    with TestClient(first):
+        state = first.state.web
+        with state.sessions() as db:
+            seed_accounts(db)
+            rob = db.query(User).filter_by(username="rob").one()
+            live = new_call(db, rob, "busy-exec-cold-call", "Dana Whitfield", scorecard_id="sdr")
+            never = new_call(db, rob, "busy-exec-cold-call", "Dana Whitfield", scorecard_id="sdr")
+            live.status = CallStatus.live
+            db.commit()
+            directory = session_path(state.recordings_dir, live)
+        shutil.copytree(shared_template(tmp_path_factory, piper_voice_path), directory)
+        transcript = json.loads((directory / "transcript.json").read_text())
+        transcript["complete"] = False
+        (directory / "transcript.json").write_text(json.dumps(transcript))
+        wav = directory / "recording.wav"
+        data = bytearray(wav.read_bytes())
+        data[4:8] = (36).to_bytes(4, "little")  # a header last updated when the file was empty
+        data[40:44] = (0).to_bytes(4, "little")
+        wav.write_bytes(bytes(data))
+    second = create_app(config)  # "restart" on the same data dir
+    with TestClient(second) as client:
+        with second.state.web.sessions() as db:
+            recovered, failed = db.get(Call, live.id), db.get(Call, never.id)
+            assert recovered.status is CallStatus.scored
+            assert "recovered after the server stopped" in recovered.status_detail
+            assert "cut short" in recovered.status_detail
+            assert failed.status is CallStatus.failed
+        signin = client.post("/api/auth/signin", json={"username": "rob", "password": PASSWORD})
+        assert signin.status_code == 200
+        wave = client.get(f"/api/sessions/{live.id}/waveform", params={"points": 50}).json()
+        assert wave["duration_s"] > 30 and max(wave["peaks"][0]) > 0.05

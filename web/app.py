@@ -36,6 +36,7 @@ from web.db.migrate import upgrade
 from web.live import LiveBackend, RuntimeBackend
 from web.middleware import BodyLimitMiddleware, SameOriginMiddleware, SecurityHeadersMiddleware
 from web.services.llm import LLMProvider
+from web.services.recovery import recover_interrupted_calls
 from web.services.testchat import TestChats
 from web.state import WebState
 
@@ -81,6 +82,9 @@ def create_app(
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         revision = await run_in_threadpool(upgrade, state.engine)
         logger.info("database at revision %s (%s)", revision, state.engine.url.render_as_string())
+        recovered = await run_in_threadpool(_recover, state)
+        if recovered:
+            logger.info("recovered %d call(s) interrupted by the last shutdown", recovered)
         if warm_up_calls:
             state.live.warm_up()
         yield
@@ -115,6 +119,11 @@ def create_app(
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_request_bytes)
     app.add_middleware(SecurityHeadersMiddleware, hsts=settings.ssl_certfile is not None)
     return app
+
+
+def _recover(state: WebState) -> int:
+    with state.sessions() as db:
+        return recover_interrupted_calls(db, state.recordings_dir, state.scorecards.score)
 
 
 def _add_docs(app: FastAPI) -> None:
