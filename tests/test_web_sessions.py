@@ -155,3 +155,11 @@ def test_session_list_filters(world: World) -> None:
     assert admin.get("/api/sessions", params={"persona_id": "no-such-persona"}).json() == []
     assert admin.get("/api/sessions", params={"min_score": 101}).status_code == 422
     assert admin.get("/api/sessions", params={"since": "2999-01-01T00:00:00Z"}).json() == []
+
+
+def test_booked_but_unconnected_calls_stay_out_of_the_history(world: World) -> None:
+    wes = world.client("wes")
+    booked = wes.post("/api/calls", json={"persona_id": "busy-exec-cold-call"}).json()
+    assert booked["id"] not in {s["id"] for s in wes.get("/api/sessions").json()}
+    pending = wes.get("/api/sessions", params={"status": "pending"}).json()
+    assert [s["id"] for s in pending] == [booked["id"]]

@@ -164,7 +164,10 @@ def list_sessions(
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> list[SessionSummary]:
-    """Sessions the user may see, newest first, with optional filters."""
+    """Sessions the user may see, newest first, with optional filters.
+
+    Calls booked but not connected yet (``pending``) are listed only when asked for.
+    """
     query = restrict_calls(db, user, select(Call))
     if rep_id is not None:
         query = query.where(Call.user_id == rep_id)
@@ -172,6 +175,8 @@ def list_sessions(
         query = query.where(Call.persona_id == persona_id)
     if status_ is not None:
         query = query.where(Call.status == status_)
+    else:
+        query = query.where(Call.status != CallStatus.pending)
     if passed is not None:
         query = query.where(Call.passed == passed)
     if min_score is not None:
