@@ -96,6 +96,8 @@ async def test_a_full_call_records_both_sides_and_a_barge_in_cuts_the_buyer(
     script = parse_script(
         """
         - "Hi Dana, this is Sam from Acme. Do you have a minute?"
+        - say: "Right."
+          barge_in_after_s: 0.6
         - "How are you handling shift scheduling today?"
         - say: "Sorry to cut in, how often does that happen each month?"
           barge_in_after_s: 0.3
@@ -118,8 +120,10 @@ async def test_a_full_call_records_both_sides_and_a_barge_in_cuts_the_buyer(
     assert transcript["events"][-1] == {"type": "call_ended", "turn": turns.index(rep_turns[-1]),
                                         "reason": "rep_ended"}
 
+    # the backchannel ("Right." over the buyer) took no turn and cut nobody off
+    assert not [t for t in rep_turns if normalise(t["text"]) in ("right", "")]
     # the barge-in: the buyer turn it cut is marked, and its audio stops right after the rep starts
-    barge = run.lines[2]
+    barge = run.lines[3]
     assert barge.buyer_cut_s is not None and barge.buyer_cut_s < 0.45, barge
     cut = [t for t in buyer_turns if t.get("interrupted")]
     assert len(cut) == 1, buyer_turns
@@ -150,7 +154,7 @@ async def test_a_full_call_records_both_sides_and_a_barge_in_cuts_the_buyer(
                            decoder="standard").text
         for t in rep_turns
     )
-    expected = " ".join(line.say for line in script.lines)
+    expected = " ".join(line.say for line in script.lines if line.say != "Right.")
     assert jiwer.wer(normalise(expected), normalise(spoken)) <= 0.15, spoken
 
     metrics = json.loads((tmp_path / "metrics.json").read_text())["turns"]
@@ -161,7 +165,12 @@ async def test_malformed_frames_end_only_the_offending_session(
     pipeline: LivePipeline, models: SpeechModels, personas, tmp_path: Path  # noqa: ANN001
 ) -> None:
     starter = LiveSessionStarter(pipeline, personas, tmp_path)
-    script = parse_script('- "Hi Dana, this is Sam from Acme. Do you have a minute?"\n')
+    # the good caller also stays silent after the opening line, long enough to be prompted
+    persona = personas.get(PERSONA)
+    silence = persona.patience.silence_prompt_s + 1.5
+    script = parse_script(
+        f'- say: "Hi Dana, this is Sam from Acme. Do you have a minute?"\n  pause_before_s: {silence}\n'
+    )
     async with serve_calls(CallSessionHandler(starter)) as server:
         good = asyncio.create_task(simulated_rep(server.url, models, personas, script).run())
 
@@ -190,6 +199,9 @@ async def test_malformed_frames_end_only_the_offending_session(
     assert run.lines[0].reply_latency_s is not None
     finished = [json.loads(p.read_text()) for p in tmp_path.glob("*/transcript.json")]
     assert sorted(t.get("end_reason") for t in finished) == ["protocol_error", "protocol_error", "rep_ended"]
+    (good_call,) = [t for t in finished if t["end_reason"] == "rep_ended"]
+    buyer_lines = [t["text"] for t in good_call["turns"] if t["speaker"] == "buyer"]
+    assert any(line in persona.examples.silence_prompt for line in buyer_lines), buyer_lines
 
 
 async def test_a_server_killed_mid_call_leaves_recoverable_files(

@@ -38,6 +38,15 @@ def test_real_words_do(text: str) -> None:
     assert not is_backchannel(text)
 
 
+def test_a_brief_mumble_is_a_backchannel_unless_it_is_an_interruption_cue() -> None:
+    assert is_backchannel("N m", duration_s=0.45)  # a misheard "mm-hm"
+    assert is_backchannel("pressure", duration_s=0.3)  # a misheard "sure"
+    assert not is_backchannel("pressure", duration_s=1.2)  # long enough to be meant
+    assert not is_backchannel("Wait.", duration_s=0.3)
+    assert not is_backchannel("Sorry,", duration_s=0.4)
+    assert not is_backchannel("N m")  # without a duration, words are words
+
+
 def test_turn_handling_pins_local_vad_detection_and_interruption() -> None:
     handling = TurnTakingOptions().livekit_turn_handling()
     assert handling["turn_detection"] == "vad"

@@ -11,7 +11,6 @@ persona would, and ends the call when either side hangs up.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 import uuid
@@ -20,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from livekit import rtc
 from livekit.agents.voice.events import (
     AgentFalseInterruptionEvent,
     CloseEvent,

@@ -60,7 +60,7 @@ class CallRecording:
 
     def write_buyer(self, pcm: np.ndarray, at_s: float) -> None:
         """Buyer audio that was played starting at call time ``at_s``."""
-        self._queue.put((BUYER_CHANNEL, max(0, int(round(at_s * self.sample_rate))), pcm))
+        self._queue.put((BUYER_CHANNEL, max(0, round(at_s * self.sample_rate)), pcm))
 
     @property
     def duration_s(self) -> float:

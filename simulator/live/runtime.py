@@ -9,6 +9,7 @@ This module is the only place that reads settings for the live call.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from contextlib import AsyncExitStack
@@ -42,6 +43,14 @@ def live_options(settings: Settings) -> LiveOptions:
             stt_endpoint_ms=min(settings.call_transcript_pause_ms, settings.call_endpoint_silence_ms),
             interruption_min_s=settings.call_barge_in_min_s,
         )
+    )
+
+
+def load_speech_models(settings: Settings) -> SpeechModels:
+    """Resolve (and if needed verify) the configured models and load them (blocking)."""
+    store = ModelStore(settings.cache_dir)
+    return SpeechModels.load(
+        store.resolve(settings.stt_model, "whisper"), store.resolve(settings.tts_voice, "piper")
     )
 
 
@@ -80,15 +89,16 @@ class LiveRuntime:
     ) -> LiveRuntime:
         """Load models and start (or join) the LLM server; takes seconds to a minute."""
         report = progress or (lambda _message: None)
-        store = ModelStore(settings.cache_dir)
         report("loading Whisper and Piper")
-        models = SpeechModels.load(
-            store.resolve(settings.stt_model, "whisper"), store.resolve(settings.tts_voice, "piper")
-        )
+        models = await asyncio.to_thread(load_speech_models, settings)  # seconds: off the loop
         report(f"connecting to the LLM: {describe_backend(settings)}")
         stack = AsyncExitStack()
-        llm = await stack.enter_async_context(open_llm(settings))
-        personas = load_library(persona_paths)
+        try:
+            llm = await stack.enter_async_context(open_llm(settings))
+            personas = await asyncio.to_thread(load_library, persona_paths)
+        except BaseException:
+            await stack.aclose()
+            raise
         rate = settings.call_acknowledgements if ack_rate is None else ack_rate
         pipeline = LivePipeline(
             models=models,

@@ -31,21 +31,35 @@ BACKCHANNELS = frozenset(
 )
 """Utterances that acknowledge without taking the floor."""
 
+INTERRUPTION_CUES = frozenset(
+    {"wait", "stop", "hold", "hang", "sorry", "no", "nope", "but", "actually", "excuse", "sec",
+     "second", "question", "what", "why", "how", "who", "when"}
+)
+"""Short words that do claim the floor ("Wait.", "Sorry,", "No.")."""
+
 _WORDS = re.compile(r"[a-z]+(?:[-'][a-z]+)*")
 _MAX_BACKCHANNEL_WORDS = 3
+_SHORT_UTTERANCE_S = 0.7
+"""A rep sound this short over the buyer is an acknowledgement or noise unless it holds
+a cue; tiny.en often mishears a short "mm-hm" as a random word ("pressure", "N m")."""
 
 
-def is_backchannel(text: str) -> bool:
-    """True for empty/noise transcripts and short acknowledgements like 'Mm-hm, right.'"""
+def is_backchannel(text: str, duration_s: float | None = None) -> bool:
+    """True for noise, short acknowledgements ('Mm-hm, right.') and brief mumbles.
+
+    ``duration_s`` (the utterance's voiced length, when known) lets a very short
+    sound count as a backchannel even when the recogniser turned it into some
+    word, unless that word is an interruption cue such as "wait" or "sorry".
+    """
     words = _WORDS.findall(text.lower())
     if not words:
         return True
     if len(words) > _MAX_BACKCHANNEL_WORDS:
         return False
-    joined = " ".join(words)
-    if joined in BACKCHANNELS:
+    if " ".join(words) in BACKCHANNELS or all(word in BACKCHANNELS for word in words):
         return True
-    return all(word in BACKCHANNELS for word in words)
+    short = duration_s is not None and duration_s < _SHORT_UTTERANCE_S and len(words) <= 2
+    return short and not any(word in INTERRUPTION_CUES for word in words)
 
 
 @dataclass(frozen=True)

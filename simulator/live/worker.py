@@ -20,7 +20,8 @@ import asyncio
 import json
 import logging
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -28,11 +29,9 @@ from typing import Literal
 from livekit.agents import AgentServer, JobContext, JobProcess
 
 from personas.loader import load_library
-from simulator.live.factory import SpeechModels
 from simulator.live.room_call import RoomCall
-from simulator.live.runtime import brain_factory, live_options
+from simulator.live.runtime import brain_factory, live_options, load_speech_models
 from simulator.llm import LLMClient, LLMOptions
-from simulator.model_store import ModelStore
 from simulator.settings import Settings
 from simulator.transport.protocol import StartMessage
 
@@ -127,39 +126,28 @@ def run_worker(config: WorkerConfig, settings: Settings) -> int:
     return 0
 
 
-class _shared_llm:  # noqa: N801 - used as a context manager
+@contextmanager
+def _shared_llm(settings: Settings) -> Iterator[None]:
     """Start the embedded LLM server in the worker process; jobs reach it by URL."""
+    if settings.llm_base_url:
+        yield
+        return
+    from simulator.llm.backend import resolve_gguf
+    from simulator.llm.server import EmbeddedLLMServer
 
-    def __init__(self, settings: Settings) -> None:
-        self._settings = settings
-        self._server = None
-
-    def __enter__(self) -> None:
-        if self._settings.llm_base_url:
-            return
-        from simulator.llm.backend import resolve_gguf
-        from simulator.llm.server import EmbeddedLLMServer
-
-        settings = self._settings
-        self._server = EmbeddedLLMServer.shared(
-            resolve_gguf(settings), settings.llm_threads, settings.llm_context
-        )
-        self._server.start_sync()
-        os.environ["ROLEPLAY_LLM_BASE_URL"] = self._server.base_url
-        os.environ["ROLEPLAY_LLM_MODEL_NAME"] = self._server.alias
-
-    def __exit__(self, *exc: object) -> None:
-        if self._server is not None:
-            self._server.stop_sync()
+    server = EmbeddedLLMServer.shared(resolve_gguf(settings), settings.llm_threads, settings.llm_context)
+    server.start_sync()
+    os.environ["ROLEPLAY_LLM_BASE_URL"] = server.base_url
+    os.environ["ROLEPLAY_LLM_MODEL_NAME"] = server.alias
+    try:
+        yield
+    finally:
+        server.stop_sync()
 
 
 def _setup_process(proc: JobProcess) -> None:
     """Per job process: load the speech models once."""
-    settings = Settings()
-    store = ModelStore(settings.cache_dir)
-    proc.userdata["models"] = SpeechModels.load(
-        store.resolve(settings.stt_model, "whisper"), store.resolve(settings.tts_voice, "piper")
-    )
+    proc.userdata["models"] = load_speech_models(Settings())
 
 
 def persona_for_job(metadata: str, room_name: str, known: set[str]) -> str:

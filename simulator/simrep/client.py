@@ -120,6 +120,7 @@ class SimulatedRep:
         self._last_buyer_audio = 0.0
         self._last_buyer_stop = 0.0
         self._buyer_started_count = 0
+        self._line_ended = 0.0
         self._waiting_reply: LineResult | None = None
         self._cut_watch: LineResult | None = None
         self._segment = -1
@@ -206,6 +207,7 @@ class SimulatedRep:
 
         def last() -> None:
             result.speech_end_s = self.now()
+            self._line_ended = time.monotonic()
             self._waiting_reply = result
             self._buyer_started_count = 0
             sent.set()
@@ -231,7 +233,9 @@ class SimulatedRep:
         timeout = 4.0 if first else self._reply_timeout_s
         deadline = time.monotonic() + timeout
         if expect_reply:
-            while self._buyer_started_count == 0 and not self._buyer_speaking:
+            # any buyer audio after the line counts: a new reply, or one resumed after a
+            # backchannel the buyer talked through
+            while self._last_buyer_audio <= self._line_ended and not self._buyer_speaking:
                 if self._done.is_set() or time.monotonic() > deadline:
                     return
                 await self._wait_change(deadline)

@@ -182,7 +182,7 @@ class WhisperRecognizeStream(stt.RecognizeStream):
                     )
                 continue
             start_s, end_s = self._turn_times.pop(event.turn, (0.0, 0.0))
-            dropped = self._owner._buyer_active() and is_backchannel(event.text)
+            dropped = self._owner._buyer_active() and is_backchannel(event.text, end_s - start_s)
             logger.debug("rep utterance %.2f-%.2f s final%s: %r", start_s, end_s,
                          " (dropped: backchannel over the buyer)" if dropped else "", event.text)
             if self._owner._observer is not None and event.text:

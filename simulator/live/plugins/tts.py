@@ -13,6 +13,7 @@ import asyncio
 import itertools
 import logging
 from collections import OrderedDict
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -80,7 +81,7 @@ class PiperStreamingTTS(tts.TTS):
     def _synthesize_all(self, text: str) -> np.ndarray:
         return self._piper.synthesize_all(text, self._options.voice, self._options.sample_rate)
 
-    async def speak(self, text: str):  # noqa: ANN201 - async iterator of int16 arrays
+    async def speak(self, text: str) -> AsyncIterator[np.ndarray]:
         """Audio for one piece of text: from the cache, or synthesised chunk by chunk."""
         audio = self.cached(text)
         if audio is not None:
