@@ -177,26 +177,42 @@ def test_serve_refuses_a_network_address_without_accounts_then_runs_on_loopback(
         server.wait(timeout=30)
 
 
-def test_users_and_sessions_import_commands(tmp_path: Path, piper_voice_path: Path) -> None:
+def test_users_and_sessions_import_commands(
+    tmp_path: Path, piper_voice_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The commands through ``run_agent.main`` in-process (``serve`` above covers the process)."""
+    import io
+
     from audio import PiperTts
+    from run_agent import main
     from tests.browser.support import DISCOVERY_CALL, synthesize_session
 
-    env = {**os.environ, "ROLEPLAY_DATA_DIR": str(tmp_path / "data")}
-    added = _run(["users", "add", "maya", "--role", "rep", "--team", "North", "--password-stdin"], env, "long-password-1\n")
-    assert added.returncode == 0 and "created rep 'maya'" in added.stdout
-    weak = _run(["users", "add", "x", "--password-stdin"], env, "short\n")
-    assert weak.returncode == 1 and "at least 8 characters" in weak.stderr
-    listed = _run(["users", "list"], env)
-    assert "maya" in listed.stdout and "North" in listed.stdout
+    monkeypatch.setenv("ROLEPLAY_DATA_DIR", str(tmp_path / "data"))
+
+    def run(*args: str, stdin: str = "") -> tuple[int, str, str]:
+        monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+        code = main(list(args))
+        out = capsys.readouterr()
+        return code, out.out, out.err
+
+    code, out, _ = run("users", "add", "maya", "--role", "rep", "--team", "North", "--password-stdin",
+                       stdin="long-password-1\n")
+    assert code == 0 and "created rep 'maya'" in out
+    code, _, err = run("users", "add", "x", "--password-stdin", stdin="short\n")
+    assert code == 1 and "at least 8 characters" in err
+    code, out, _ = run("users", "add", "lee")
+    assert code == 0 and "password: " in out
+    code, out, _ = run("users", "list")
+    assert "maya" in out and "North" in out
     session = tmp_path / "session"
     synthesize_session(PiperTts(piper_voice_path), session, "busy-exec-cold-call", DISCOVERY_CALL[:5])
-    imported = _run(["sessions", "import", str(session), "--user", "maya"], env)
-    assert imported.returncode == 0 and ": scored, overall" in imported.stdout, imported.stderr
+    code, out, err = run("sessions", "import", str(session), "--user", "maya")
+    assert code == 0 and ": scored, overall" in out, err
     broken = tmp_path / "broken"
     broken.mkdir()
     (broken / "transcript.json").write_text('{"version": 1, "turns": [{"speaker": "seller"}]}')
-    failed = _run(["sessions", "import", str(broken), "--user", "maya", "--persona", "roi-cfo"], env)
-    assert failed.returncode == 1 and "turns[0].speaker" in failed.stderr
+    code, _, err = run("sessions", "import", str(broken), "--user", "maya", "--persona", "roi-cfo")
+    assert code == 1 and "turns[0].speaker" in err
 
 
 def test_calls_interrupted_by_a_server_stop_are_recovered_on_the_next_start(
