@@ -105,8 +105,10 @@ def test_a_rep_practises_a_whole_call_and_gets_a_scorecard(
     expect(page.locator(".bubble.rep[data-final]").nth(1)).to_be_visible(timeout=120_000)
     screenshot(page, "call-live")
     expect(page.locator(".bubble.buyer[data-final]")).not_to_have_count(0)
-    level = page.evaluate("() => document.querySelector('#mic-level').style.width")
-    assert level.endswith("%")
+    peak = float(page.locator("#mic-level").get_attribute("data-peak") or 0)
+    assert peak > 0.02, f"the level meter never moved (peak {peak})"
+    frames = int(page.locator("#captions").get_attribute("data-buyer-frames") or 0)
+    assert frames > 50, f"only {frames} frames of buyer audio reached the browser"
     page.click("#end-call")
     page.wait_for_url(f"{server.url}/sessions/*", timeout=120_000)
     expect(page.locator("#scorecard .competency")).not_to_have_count(0, timeout=30_000)

@@ -11,6 +11,7 @@ export class BuyerPlayer {
     this.nextTime = 0;
     this.segment = null;
     this.segmentStart = null;
+    this.received = 0; // frames of buyer audio received (shown on the page for tests and support)
     this.timer = setInterval(() => this.report(), 200);
   }
 
@@ -24,6 +25,7 @@ export class BuyerPlayer {
   push(arrayBuffer) {
     const pcm = new Int16Array(arrayBuffer);
     if (!pcm.length) return;
+    this.received += 1;
     const buffer = this.context.createBuffer(1, pcm.length, RATE);
     const channel = buffer.getChannelData(0);
     for (let i = 0; i < pcm.length; i++) channel[i] = pcm[i] / 0x8000;

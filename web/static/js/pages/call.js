@@ -121,7 +121,10 @@ class CallController {
     this.ws.onopen = () => this.send({ type: "start", protocol: 1, persona: this.card.id });
     this.ws.onmessage = (event) => {
       if (typeof event.data === "string") this.onMessage(JSON.parse(event.data));
-      else if (this.player) this.player.push(event.data);
+      else if (this.player) {
+        this.player.push(event.data);
+        this.ui.captions.dataset.buyerFrames = this.player.received;
+      }
     };
     this.ws.onclose = (event) => {
       if (!this.ended) this.fail(event.reason ? `The call was closed: ${event.reason}` : "The connection to the server was lost.");
@@ -134,6 +137,7 @@ class CallController {
 
   onMicFrame(pcm, level) {
     this.ui.level.style.width = `${Math.min(100, Math.round(level * 400))}%`;
+    if (level > Number(this.ui.level.dataset.peak || 0)) this.ui.level.dataset.peak = level.toFixed(3);
     if (!this.ready || !this.ws || this.ws.readyState !== WebSocket.OPEN) return;
     const ducking = !this.ui.headphones.checked && this.player && this.player.playing;
     this.ws.send(ducking && level < BARGE_IN_LEVEL ? new ArrayBuffer(pcm.byteLength) : pcm);
