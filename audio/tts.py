@@ -188,10 +188,11 @@ class PiperTts:
     def synthesize(
         self, text: str, options: VoiceOptions | None = None, sample_rate: int | None = None
     ) -> Generator[TtsChunk, None, None]:
-        """Yield speech chunk by chunk (blocking); the first one ends at a clause boundary.
+        """Speech chunk by chunk (each ``next`` blocks); the first ends at a clause boundary.
 
         ``options`` and ``sample_rate`` override the instance defaults for this call.
-        Raises :class:`EmptyTextError` when ``text`` holds nothing speakable.
+        Raises :class:`EmptyTextError` (at the call, not on iteration) when ``text``
+        holds nothing speakable.
         """
         if not _SPEAKABLE.search(text or ""):
             raise EmptyTextError(f"TTS text has nothing to speak: {text!r}")
@@ -204,6 +205,11 @@ class PiperTts:
             normalize_audio=False,
             volume=1.0,
         )
+        return self._chunks(text, voice, rate, config)
+
+    def _chunks(
+        self, text: str, voice: VoiceOptions, rate: int, config: SynthesisConfig
+    ) -> Generator[TtsChunk, None, None]:
         index = 0
         for piece in split_for_speech(text):
             started = time.perf_counter()

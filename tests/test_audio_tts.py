@@ -126,7 +126,7 @@ async def test_stopping_the_async_stream_early_is_clean(tts: PiperTts) -> None:
 @pytest.mark.parametrize("text", ["", "   ", "...", "?!"])
 def test_nothing_speakable_is_an_error(tts: PiperTts, text: str) -> None:
     with pytest.raises(EmptyTextError, match="nothing to speak"):
-        list(tts.synthesize(text))
+        tts.synthesize(text)  # raised at the call, before any iteration
 
 
 @pytest.mark.parametrize(
@@ -146,7 +146,7 @@ def test_unsupported_output_rate_and_missing_voice_are_rejected(
     tmp_path: Path, tts: PiperTts
 ) -> None:
     with pytest.raises(ValueError, match="11025"):
-        list(tts.synthesize("Hello.", sample_rate=11025))
+        tts.synthesize("Hello.", sample_rate=11025)
     with pytest.raises(ModelLoadError, match="does not exist"):
         PiperTts(tmp_path / "missing.onnx")
 
