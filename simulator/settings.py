@@ -43,7 +43,7 @@ class Settings(BaseSettings):
     # --- model store ---------------------------------------------------------
     cache_dir: Path = Field(
         default_factory=_default_cache_dir,
-        description="Where assembled and verified model files are kept.",
+        description="Where assembled and verified model files are kept (default $XDG_CACHE_HOME/roleplay-sim, i.e. ~/.cache/roleplay-sim).",
     )
     stt_model: str = Field(
         "whisper-tiny.en",
@@ -90,7 +90,7 @@ class Settings(BaseSettings):
     # --- storage and web -----------------------------------------------------
     data_dir: Path = Field(
         default_factory=_default_data_dir,
-        description="Database file and recordings live here unless set separately.",
+        description="Database file and recordings live here unless set separately (default $XDG_DATA_HOME/roleplay-sim, i.e. ~/.local/share/roleplay-sim).",
     )
     database_url: str | None = Field(
         None, description="SQLAlchemy URL (postgresql://...). Unset: SQLite file in data_dir."
