@@ -65,6 +65,7 @@ def test_manager_replay_transcript_follows_playback(page: Page, site: tuple[Live
     expect(page.locator("#timeline .marker.evidence")).not_to_have_count(0)
     wait_until(page, "() => document.querySelector('#replay-audio').readyState >= 2")
     turns = page.locator("#transcript .turn")
+    expect(turns.first).to_be_visible()  # the transcript renders after the audio metadata
     starts = [float(s) for s in turns.evaluate_all("els => els.map(e => e.dataset.start)")]
     page.evaluate("() => document.querySelector('#replay-audio').play()")
     seen = []
