@@ -5,7 +5,13 @@ HTTP API as every other backend (one code path in the brain), keeps the GIL and
 a multi-GB model out of the web process, and can be killed and restarted
 without taking the call down with it. ``--cache true`` keeps the prompt prefix
 cache across requests; without it one unrelated request between turns made the
-next first token 20 times slower (field notes).
+next first token 20 times slower (field notes). Its size is capped hard
+(``cache_bytes``, 32 MiB by default, a few cached prompts): llama-cpp-python
+counts only the KV state of each cached prompt against ``--cache_size``, not the
+logits copy stored with it (up to ``n_batch`` x vocabulary floats, ~300 MB for
+Qwen), so at the 2 GiB default a Qwen server grew past 20 GB in a ten-minute
+benchmark and was killed by the kernel. With 32 MiB, Qwen 0.5B levelled off at
+about 3.2 GB while eight personas took turns.
 
 One server per model and process: :meth:`EmbeddedLLMServer.shared` hands every
 session the same instance, and :meth:`start`/:meth:`stop` count references, so
@@ -58,6 +64,7 @@ class EmbeddedLLMServer:
         ctx: int = 4096,
         *,
         alias: str = "local",
+        cache_bytes: int = 32 << 20,
         startup_timeout_s: float = 180.0,
         watch_interval_s: float = 0.5,
         python: str = sys.executable,
@@ -66,6 +73,7 @@ class EmbeddedLLMServer:
         self.threads = threads
         self.ctx = ctx
         self.alias = alias
+        self.cache_bytes = cache_bytes
         self.startup_timeout_s = startup_timeout_s
         self.watch_interval_s = watch_interval_s
         self.python = python
@@ -176,6 +184,7 @@ class EmbeddedLLMServer:
             "--n_threads", str(self.threads),
             "--model_alias", self.alias,
             "--cache", "true",
+            "--cache_size", str(self.cache_bytes),
         ]  # fmt: skip
         logger.info("starting embedded LLM server on port %d: %s", self.port, self.model_path.name)
         with open(self._log_path, "ab") as log:
