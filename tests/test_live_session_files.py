@@ -62,19 +62,19 @@ def test_a_rep_turn_committed_late_goes_before_the_buyer_turns_it_overlaps(tmp_p
     assert [t.text for t in log.turns][-2:] == ["So what does it cost?", "Go on."]
 
 
-def test_rep_audio_stays_contiguous_through_jitter_and_realigns_after_a_stall(tmp_path: Path) -> None:
+def test_rep_audio_is_laid_end_to_end_from_its_first_frame(tmp_path: Path) -> None:
     recording = CallRecording(tmp_path)
     frame = np.full(320, 1000, dtype=np.int16)
-    assert recording.write_rep(frame, arrived_s=0.5) == pytest.approx(0.5)
-    assert recording.write_rep(frame, arrived_s=0.6) == pytest.approx(0.52)  # jitter: contiguous
-    assert recording.write_rep(frame, arrived_s=2.0) == pytest.approx(2.0)  # a stall: realigned
+    assert recording.write_rep(frame, arrived_s=0.52) == pytest.approx(0.5)  # the frame's start
+    assert recording.write_rep(frame, arrived_s=0.9) == pytest.approx(0.52)  # read late: still next
+    assert recording.write_rep(frame, arrived_s=0.9) == pytest.approx(0.54)
     recording.write_buyer(np.full(1600, -2000, dtype=np.int16), at_s=1.0)
     recording.close()
     with wave.open(str(tmp_path / "recording.wav")) as wav:
         assert (wav.getnchannels(), wav.getframerate()) == (2, 16000)
         data = np.frombuffer(wav.readframes(wav.getnframes()), dtype=np.int16).reshape(-1, 2)
     rep, buyer = data[:, 0], data[:, 1]
-    assert np.all(rep[8000:8640] == 1000) and np.all(rep[8640:32000] == 0)
+    assert np.all(rep[:8000] == 0) and np.all(rep[8000:8960] == 1000) and np.all(rep[8960:] == 0)
     assert np.all(buyer[16000:17600] == -2000) and np.all(buyer[:16000] == 0)
 
 

@@ -1,6 +1,6 @@
 """The call recording as the rep heard it, written off the event loop.
 
-Rep audio goes on the left channel at the position it arrived, buyer audio on
+Rep audio goes on the left channel, end to end from its first frame, buyer audio on
 the right at the position it was *played* (the paced output reports each
 played stretch, so a barge-in truncates it and a resumed reply continues after
 the gap). ``audio.WavRecorder`` keeps the file a valid WAV at every flush; the
@@ -29,9 +29,6 @@ from simulator.live.session_log import METRICS_FILE, RECORDING_FILE, TRANSCRIPT_
 logger = logging.getLogger("simulator.live.recording")
 
 _STOP = object()
-_GAP_TOLERANCE_S = 0.25
-"""Rep audio arriving later than this behind its expected position is placed at
-its arrival time (the client stalled); smaller jitter keeps the audio contiguous."""
 
 
 class CallRecording:
@@ -43,16 +40,20 @@ class CallRecording:
         self._recorder = WavRecorder(self.path, sample_rate=sample_rate, channels=2,
                                      flush_every_s=flush_every_s)
         self._queue: queue.SimpleQueue[object] = queue.SimpleQueue()
-        self._rep_next = 0
+        self._rep_next: int | None = None
         self._failed: BaseException | None = None
         self._thread = threading.Thread(target=self._drain, name="call-recording", daemon=True)
         self._thread.start()
 
     def write_rep(self, pcm: np.ndarray, arrived_s: float) -> float:
-        """Place one rep frame; returns its call time (contiguous unless the client stalled)."""
-        arrival = int(arrived_s * self.sample_rate)
-        if arrival - self._rep_next > _GAP_TOLERANCE_S * self.sample_rate:
-            self._rep_next = arrival
+        """Place one rep frame; returns its call time.
+
+        The microphone stream is continuous, so frames are laid end to end from the
+        first one's arrival: the sample count is the rep's clock. (Arrival times would
+        be wrong whenever the server reads the socket late and then drains a backlog.)
+        """
+        if self._rep_next is None:
+            self._rep_next = max(0, round((arrived_s - pcm.size / self.sample_rate) * self.sample_rate))
         start = self._rep_next
         self._rep_next += pcm.size
         self._queue.put((REP_CHANNEL, start, pcm))
