@@ -22,7 +22,7 @@ from simulator.live.service import LiveSessionStarter
 from simulator.live.session_log import EVENTS_FILE, METRICS_FILE, RECORDING_FILE, TRANSCRIPT_FILE
 from simulator.settings import Settings
 from simulator.simrep.client import LineResult, RepRun, SimulatedRep, rep_voice
-from simulator.simrep.script import ScriptError, load_script
+from simulator.simrep.script import RepScript, ScriptError, load_script
 from simulator.transport.handler import CallSessionHandler
 from simulator.transport.server import serve_calls
 
@@ -50,7 +50,7 @@ def _simulate(args: argparse.Namespace, settings: Settings) -> int:
     return asyncio.run(_run(args, settings, script, console))
 
 
-async def _run(args: argparse.Namespace, settings: Settings, script, console: Console) -> int:  # noqa: ANN001
+async def _run(args: argparse.Namespace, settings: Settings, script: RepScript, console: Console) -> int:
     with console.status("starting the voice pipeline...") as status:
         runtime = await LiveRuntime.start(settings, progress=status.update, seed=args.seed)
     try:

@@ -183,7 +183,7 @@ class CallSessionHandler:
     async def _receive_start(self, connection: CallConnection) -> StartMessage:
         try:
             raw = await asyncio.wait_for(connection.receive(), timeout=self._start_timeout_s)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             raise ProtocolError(
                 ErrorCode.START_TIMEOUT,
                 f"no 'start' message within {self._start_timeout_s:.0f} s of connecting",
