@@ -167,3 +167,39 @@ def test_the_job_persona_comes_from_metadata_or_the_room_name() -> None:
     assert persona_for_job("not json", "roi-cfo:abc", known) == "roi-cfo"
     with pytest.raises(ValueError, match="no persona"):
         persona_for_job("", "lobby", known)
+
+
+def test_turn_metrics_are_stamped_from_the_end_of_the_rep_speech() -> None:
+    from simulator.live.metrics import LatencyTracker
+
+    clock = {"now": 10.0}
+    emitted = []
+    tracker = LatencyTracker(lambda: clock["now"], emitted.append)
+    tracker.rep_final("How do you schedule shifts?", start_s=8.0, end_s=9.8, dropped=False)
+    tracker.rep_final("mm-hm", start_s=9.9, end_s=10.0, dropped=True)  # a backchannel: ignored
+    generation = tracker.generation_started("How do you schedule shifts?")  # preemptive, at 10.0
+    generation.acknowledgement, generation.acknowledgement_text = True, "Hm. "
+    assert tracker.pending_span() == (8.0, 9.8)
+    clock["now"] = 10.2
+    tracker.turn_committed(rep_turn=3)
+    assert tracker.pending_span() is None
+    clock["now"] = 10.3
+    tracker.buyer_audio_started(tracker.playing_generation())
+    clock["now"] = 10.5
+    tracker.first_text(generation, from_llm=True)
+    tracker.buyer_words_played("Hm.")
+    clock["now"] = 10.9
+    tracker.buyer_words_played("Hm. Spreadsheets,")
+    assert not emitted  # complete only when the reply has played
+    tracker.reply_finished()
+    (metrics,) = emitted
+    assert metrics.rep_turn == 3 and metrics.speech_end_s == 9.8
+    assert metrics.final_transcript_s == pytest.approx(0.2)
+    assert metrics.turn_committed_s == pytest.approx(0.4)
+    assert metrics.first_audio_s == pytest.approx(0.5)
+    assert metrics.first_token_s == pytest.approx(0.7)
+    assert metrics.first_content_audio_s == pytest.approx(1.1)
+    assert metrics.preemptive and metrics.acknowledgement
+    tracker.buyer_audio_started(None)  # an opening line or a silence prompt answers no turn
+    tracker.reply_finished()
+    assert len(emitted) == 1

@@ -39,8 +39,10 @@ BENCH_LINES = (
     "What would a good outcome look like for you this quarter?",
 )
 TURNS_PER_CALL = len(BENCH_LINES)
-PIPELINE_STAGES = ("final_transcript_s", "turn_committed_s", "first_token_s", "first_audio_s")
-BASELINE_STAGES = (*PIPELINE_STAGES, "llm_done_s", "tts_done_s")
+PIPELINE_STAGES = (
+    "final_transcript_s", "turn_committed_s", "first_token_s", "first_audio_s", "first_content_audio_s",
+)
+BASELINE_STAGES = (*PIPELINE_STAGES[:-1], "llm_done_s", "tts_done_s")
 
 
 @dataclass
@@ -82,7 +84,18 @@ class ModeResult:
                 if (m := median_or_none(self.stages.get(name, []))) is not None
             },
             "acknowledged_turns": self.acknowledgements,
+            **self._content_percentiles(),
             "errors": self.errors,
+        }
+
+    def _content_percentiles(self) -> dict[str, float]:
+        """When the reply's substance (after any acknowledgement) was heard, server-side."""
+        content = self.stages.get("first_content_audio_s", [])
+        if not content:
+            return {}
+        return {
+            "content_p50_s": round(percentile(content, 50), 3),
+            "content_p95_s": round(percentile(content, 95), 3),
         }
 
 

@@ -256,6 +256,7 @@ class LiveCall:
             )
 
     def _on_buyer_text(self, text: str) -> None:
+        self._tracker.buyer_words_played(text)
         self._downlink.send_json(protocol.transcript_message("buyer", text, final=False, turn=None))
 
     def _on_user_state(self, event: UserStateChangedEvent) -> None:

@@ -31,6 +31,7 @@ class Generation:
     first_text_at: float | None = None
     """First text of any kind (an authored acknowledgement counts)."""
     acknowledgement: bool = False
+    acknowledgement_text: str = ""
     rep_turn: int | None = None
     """Transcript index the brain was told for the rep turn (remapped if it moved)."""
     cancelled: bool = False
@@ -59,6 +60,7 @@ class LatencyTracker:
         self._utterances: list[_RepUtterance] = []
         self._committed: tuple[int, float, _RepUtterance] | None = None
         self._playing: tuple[TurnMetrics, Generation | None] | None = None
+        self._content_heard = False
 
     # --- rep side ------------------------------------------------------------
     def rep_speech_started(self, at_s: float) -> None:
@@ -124,6 +126,24 @@ class LatencyTracker:
             metrics.preemptive = generation.started_at < committed_at
             metrics.acknowledgement = generation.acknowledgement
         self._playing = (metrics, generation)
+        self._content_heard = False
+        if generation is None or not generation.acknowledgement:
+            metrics.first_content_audio_s = metrics.first_audio_s
+
+    def buyer_words_played(self, text: str) -> None:
+        """The words of the playing reply heard so far (synchronised with the audio).
+
+        Stamps when the first word *after* an acknowledgement is heard: the
+        latency of the reply's substance, reported next to ``first_audio_s``.
+        """
+        if self._playing is None or self._content_heard:
+            return
+        metrics, generation = self._playing
+        ack_words = len(generation.acknowledgement_text.split()) if generation is not None else 0
+        if len(text.split()) > ack_words:
+            self._content_heard = True
+            if metrics.first_content_audio_s is None:
+                metrics.first_content_audio_s = self._now_s() - metrics.speech_end_s
 
     def reply_finished(self) -> None:
         """The reply stopped playing: its metrics are complete (the first LLM token may

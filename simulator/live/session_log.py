@@ -78,6 +78,10 @@ class TurnMetrics:
     reply was generated preemptively before the rep finished)."""
     first_audio_s: float | None = None
     """End of rep speech -> first buyer audio frame sent to the client (voice-to-voice)."""
+    first_content_audio_s: float | None = None
+    """End of rep speech -> the first word after the acknowledgement is played (equal to
+    ``first_audio_s`` for a reply without one; approximate: words are timed by livekit's
+    transcript synchroniser)."""
     preemptive: bool = False
     """The reply was generated on the likely-final transcript before the turn ended."""
     acknowledgement: bool = False

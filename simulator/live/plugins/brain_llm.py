@@ -133,6 +133,7 @@ class BrainLLMStream(llm.LLMStream):
             async for item in owner._source(rep_text, context):
                 if isinstance(item, Acknowledgement):
                     generation.acknowledgement = True
+                    generation.acknowledgement_text += item.text
                     owner._tracker.first_text(generation, from_llm=False)
                     self._send(request_id, item.text)
                 elif isinstance(item, str):
