@@ -35,6 +35,13 @@ def _default_data_dir() -> Path:
     return Path(base) / "roleplay-sim"
 
 
+def _default_llm_threads() -> int:
+    """Leave one core to Whisper and Piper: see ``docs/latency.md`` (LLM threads)."""
+    import os
+
+    return max(1, (os.cpu_count() or 2) - 1)
+
+
 class Settings(BaseSettings):
     """Application settings. Field docs are the reference copied into the README."""
 
@@ -67,7 +74,13 @@ class Settings(BaseSettings):
     llm_model_name: str = Field(
         "local", description="Model name sent to the LLM server (alias of the embedded one)."
     )
-    llm_threads: int = Field(2, ge=1, description="CPU threads for the embedded LLM server.")
+    llm_threads: int = Field(
+        default_factory=_default_llm_threads,
+        ge=1,
+        description="CPU threads for the embedded LLM server. Default: one less than the CPU "
+        "cores (at least 1), because llama.cpp threads stall when speech recognition and "
+        "synthesis take a core they were counting on.",
+    )
     llm_context: int = Field(4096, ge=512, description="Context window of the embedded LLM server.")
 
     # --- live call -----------------------------------------------------------

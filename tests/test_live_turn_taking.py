@@ -203,3 +203,24 @@ def test_turn_metrics_are_stamped_from_the_end_of_the_rep_speech() -> None:
     tracker.buyer_audio_started(None)  # an opening line or a silence prompt answers no turn
     tracker.reply_finished()
     assert len(emitted) == 1
+
+
+async def test_a_speculative_reply_waits_for_the_commit_unless_the_rep_asked_a_question() -> None:
+    import asyncio
+
+    from simulator.live.turn_taking import CommitWatch, likely_final
+
+    assert likely_final("How do you handle that today?")
+    assert not likely_final("Thanks for taking my call.")
+    watch = CommitWatch()
+    wait = watch.next_commit()
+    waiter = asyncio.create_task(wait())
+    await asyncio.sleep(0.01)
+    assert not waiter.done()
+    watch.committed()
+    await asyncio.wait_for(waiter, timeout=1)
+    later = watch.next_commit()  # created after that commit: waits for the next one
+    pending = asyncio.create_task(later())
+    await asyncio.sleep(0.01)
+    assert not pending.done()
+    pending.cancel()

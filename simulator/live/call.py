@@ -35,6 +35,7 @@ from simulator.live.metrics import Generation, LatencyTracker
 from simulator.live.plugins.brain_llm import ReplyContext
 from simulator.live.recording import CallRecording
 from simulator.live.session_log import SessionLog, Turn, TurnMetrics
+from simulator.live.turn_taking import CommitWatch
 from simulator.transport import protocol
 from simulator.transport.handler import Downlink
 
@@ -90,6 +91,7 @@ class LiveCall:
         self._last_finished: _SegmentSpan | None = None
         self._segment_generation: dict[int, Generation | None] = {}
         self._overlap = False
+        self._commits = CommitWatch()
         self._last_rep_turn: int | None = None
         self._end_after_segment: str | None = None
         self._ended: asyncio.Future[str] = asyncio.get_running_loop().create_future()
@@ -234,6 +236,7 @@ class LiveCall:
             self._last_rep_turn = index
             self._tracker.turn_committed(index)
             self._brain.rep_turn_committed(text)
+            self._commits.committed()
             self._overlap = False
             self._silence_prompts = 0
             self._downlink.send_json(protocol.transcript_message("rep", text, final=True, turn=index))
@@ -274,7 +277,12 @@ class LiveCall:
 
     # --- brain -----------------------------------------------------------------------
     def _reply_context(self) -> ReplyContext:
-        return ReplyContext(rep_turn=len(self._log.turns), overlapped=self._overlap)
+        speculative = self._tracker.pending_span() is not None  # the turn is not committed yet
+        return ReplyContext(
+            rep_turn=len(self._log.turns),
+            overlapped=self._overlap,
+            until_committed=self._commits.next_commit() if speculative else None,
+        )
 
     def _publish(self, generation: Generation) -> None:
         """The reply is being heard: its events become part of the record."""

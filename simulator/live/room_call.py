@@ -28,6 +28,7 @@ from simulator.live.factory import LiveOptions, SpeechModels, build_session, per
 from simulator.live.metrics import LatencyTracker
 from simulator.live.plugins.brain_llm import ReplyContext
 from simulator.live.session_log import SessionLog, Turn
+from simulator.live.turn_taking import CommitWatch
 
 logger = logging.getLogger("simulator.live.room")
 
@@ -45,13 +46,14 @@ class RoomCall:
         self._log = SessionLog(directory, session_id=session_id, persona=brain.persona.id)
         self._tracker = LatencyTracker(self.now_s, self._log.add_metrics)
         self._overlap = False
+        self._commits = CommitWatch()
         self._last_rep_turn: int | None = None
         self._agent_speaking_since: float | None = None
         self._parts = build_session(
             models,
             voice=persona_voice(brain.persona),
             reply_source=brain.reply,
-            reply_context=lambda: ReplyContext(len(self._log.turns), self._overlap),
+            reply_context=self._reply_context,
             tracker=self._tracker,
             options=options,
             buyer_active=lambda: self.session.agent_state == "speaking",
@@ -88,6 +90,14 @@ class RoomCall:
         self._tracker.reply_finished()
         self._log.close(duration_s=self.now_s(), complete=True, end_reason=reason)
 
+    def _reply_context(self) -> ReplyContext:
+        speculative = self._tracker.pending_span() is not None
+        return ReplyContext(
+            rep_turn=len(self._log.turns),
+            overlapped=self._overlap,
+            until_committed=self._commits.next_commit() if speculative else None,
+        )
+
     def _on_agent_state(self, event: AgentStateChangedEvent) -> None:
         if event.new_state == "speaking":
             self._agent_speaking_since = self.now_s()
@@ -122,6 +132,7 @@ class RoomCall:
             self._last_rep_turn = self._log.add_turn(Turn("rep", start, end, text))
             self._tracker.turn_committed(self._last_rep_turn)
             self._brain.rep_turn_committed(text)
+            self._commits.committed()
             self._overlap = False
             return
         start = self._agent_speaking_since if self._agent_speaking_since is not None else now

@@ -16,7 +16,9 @@ live here, so they can be tuned (and documented) in one place:
 
 from __future__ import annotations
 
+import asyncio
 import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -173,3 +175,38 @@ class TranscriptionGate:
     def pending(self) -> bool:
         """Speech was heard that has no final transcript yet."""
         return self._finalised < self._opened
+
+
+def likely_final(transcript: str) -> bool:
+    """A transcript that hands the floor over: it ends with a question.
+
+    Only such a transcript starts the buyer brain before the turn is committed;
+    anything else waits for the commit (a few tens of ms later). On a CPU-bound
+    LLM a speculative request cannot be stopped during its prompt evaluation, so
+    speculating on "Thanks for taking my call." while the rep goes on to ask a
+    question would delay the real reply by seconds.
+    """
+    return transcript.rstrip().endswith("?")
+
+
+class CommitWatch:
+    """Counts committed rep turns so a speculative reply can wait for the next commit."""
+
+    def __init__(self) -> None:
+        self._count = 0
+        self._event = asyncio.Event()
+
+    def committed(self) -> None:
+        self._count += 1
+        self._event.set()
+        self._event = asyncio.Event()
+
+    def next_commit(self) -> Callable[[], Awaitable[None]]:
+        """An awaitable factory that returns once a turn after *now* is committed."""
+        target = self._count
+
+        async def wait() -> None:
+            while self._count <= target:
+                await self._event.wait()
+
+        return wait

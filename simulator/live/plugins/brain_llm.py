@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -26,6 +26,7 @@ from livekit.agents import llm
 from livekit.agents.types import DEFAULT_API_CONNECT_OPTIONS, NOT_GIVEN, APIConnectOptions, NotGivenOr
 
 from simulator.live.metrics import Generation, LatencyTracker
+from simulator.live.turn_taking import likely_final
 
 logger = logging.getLogger("simulator.live.brain")
 
@@ -38,6 +39,8 @@ class ReplyContext:
     """Transcript index the rep turn will have once committed."""
     overlapped: bool
     """The rep started this turn while the buyer was speaking (barge-in)."""
+    until_committed: Callable[[], Awaitable[None]] | None = None
+    """Set for a speculative (preemptive) reply: waits until the rep's turn is committed."""
 
 
 @dataclass(frozen=True)
@@ -124,9 +127,13 @@ class BrainLLMStream(llm.LLMStream):
         rep_text = last_rep_text(self._chat_ctx)
         if not rep_text:
             return
+        context = owner._context()
+        if context.until_committed is not None and not likely_final(rep_text):
+            # not a hand-over yet: start only if livekit commits this very transcript
+            # (if the rep goes on, livekit cancels us and no LLM time was spent)
+            await context.until_committed()
         generation = owner._tracker.generation_started(rep_text)
         self.generation = generation
-        context = owner._context()
         generation.rep_turn = context.rep_turn
         request_id = f"brain-{next(owner._ids)}"
         try:
