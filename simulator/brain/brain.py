@@ -81,6 +81,9 @@ class _Pending:
     decision: Decision
     direction: str
     record: ReplyRecord
+    closing_events: list[BrainEvent] = field(default_factory=list)
+    """``call_ended`` of this turn: recorded once the closing reply is worded, so the
+    end of the call stays the last event (after any guardrail event of that reply)."""
 
 
 @dataclass
@@ -184,8 +187,9 @@ class BuyerBrain:
     ) -> Decision | None:
         """Apply one rep turn by the rules (no LLM wording yet) and return the buyer's intent.
 
-        Events are in :attr:`events` when this returns; call :meth:`speak` next
-        to stream the reply. Returns None (and records nothing) once the call
+        Events are in :attr:`events` when this returns, except ``call_ended``,
+        which :meth:`speak` records after the closing reply; call :meth:`speak`
+        next to stream the reply. Returns None (and records nothing) once the call
         has ended. For callers that act on the decision before the words come
         (an acknowledgement sound, publishing events early).
         """
@@ -196,7 +200,8 @@ class BuyerBrain:
         self._silence_prompted = False
         analysis = await self._analyze(rep_text, overlapped)
         outcome = self.machine.apply(self.state, analysis, turn)
-        self.events.extend(outcome.events)
+        closing = [event for event in outcome.events if event.type == "call_ended"]
+        self.events.extend(event for event in outcome.events if event.type != "call_ended")
         decision = choose_intent(self.persona, self.state, analysis, outcome)
         direction = direction_for(
             self.persona,
@@ -207,7 +212,7 @@ class BuyerBrain:
         )
         record = ReplyRecord(intent=decision.intent)
         self.stats.replies.append(record)
-        self._pending = _Pending(rep_text, turn, decision, direction, record)
+        self._pending = _Pending(rep_text, turn, decision, direction, record, closing)
         return decision
 
     async def speak(self) -> AsyncIterator[str]:
@@ -239,6 +244,7 @@ class BuyerBrain:
             text = " ".join(spoken)
             self._history.append(Exchange(pending.rep_text, pending.direction, text))
             self.turns.append(BrainTurn("buyer", text))
+            self.events.extend(pending.closing_events)
 
     def checkpoint(self) -> BrainCheckpoint:
         """Everything a rep turn changes, to undo a speculative reply that was never heard."""

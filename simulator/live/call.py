@@ -131,11 +131,18 @@ class LiveCall:
         self._tasks.append(asyncio.create_task(self._watch_silence(), name="call-silence"))
 
     async def _prewarm(self) -> None:
-        try:
-            await self._parts.tts.prewarm_phrases(self._brain.phrases())
-            await self._brain.prewarm()
-        except Exception:
-            logger.exception("session %s: pre-warm failed (replies will be slower)", self.session_id)
+        # side by side: the LLM evaluates the prompt in its own process while Piper
+        # synthesises in a worker thread; one after the other, the first reply could
+        # queue behind a prompt that is still being evaluated
+        results = await asyncio.gather(
+            self._brain.prewarm(),
+            self._parts.tts.prewarm_phrases(self._brain.phrases()),
+            return_exceptions=True,
+        )
+        for result in results:
+            if isinstance(result, Exception):
+                logger.error("session %s: pre-warm failed (replies will be slower)",
+                             self.session_id, exc_info=result)
 
     async def run(self) -> str:
         """Wait until the buyer ends the call (the handler races this against the client)."""
@@ -211,6 +218,9 @@ class LiveCall:
             protocol.buyer_stopped_message(segment, interrupted=interrupted, position_s=position_s)
         )
         self._last_finished = self._segments.pop(segment, _SegmentSpan())
+        generation = self._segment_generation.pop(segment, None)
+        if generation is not None:
+            self._publish(generation)  # events recorded while the reply was being worded
         self._tracker.reply_finished()
         self._log.add_session_event(
             "buyer_stopped", self.now_s(), segment=segment, interrupted=interrupted,
@@ -263,7 +273,13 @@ class LiveCall:
         self._downlink.send_json(protocol.transcript_message("buyer", text, final=False, turn=None))
 
     def _on_user_state(self, event: UserStateChangedEvent) -> None:
-        if event.new_state == "speaking" and self._output.active:
+        if event.new_state != "speaking":
+            return
+        if self._tracker.pending_span() is None:
+            # the first words of a new rep turn: a backchannel dropped over the buyer's
+            # last reply left no turn behind, so it must not mark this one as talking over
+            self._overlap = False
+        if self._output.active:
             self._overlap = True
             self._log.add_session_event("rep_over_buyer", self.now_s())
 
@@ -286,10 +302,7 @@ class LiveCall:
 
     def _publish(self, generation: Generation) -> None:
         """The reply is being heard: its events become part of the record."""
-        generation.published = True
-        for event in generation.events:
-            if event.get("turn") == generation.rep_turn and self._last_rep_turn is not None:
-                event = {**event, "turn": self._last_rep_turn}
+        for event in generation.publish(self._last_rep_turn):
             self._add_event(event)
 
     def _add_event(self, event: dict[str, Any]) -> None:

@@ -39,6 +39,24 @@ class Generation:
     text: str = ""
     events: list[dict] = field(default_factory=list)
     published: bool = False
+    """Its audio started playing: its events belong to the call."""
+    published_events: int = 0
+
+    def publish(self, last_rep_turn: int | None) -> list[dict]:
+        """Mark the reply as heard and return its events not returned before.
+
+        Called when its audio starts and again when it stops: events the brain
+        records while the reply is still being worded (a guardrail cut, the
+        ``call_ended`` after a closing line) arrive after playback began. Events
+        of the speculative rep turn are renumbered to ``last_rep_turn``, the
+        index the turn got when it was committed.
+        """
+        self.published = True
+        fresh = self.events[self.published_events :]
+        self.published_events = len(self.events)
+        if last_rep_turn is None:
+            return list(fresh)
+        return [{**e, "turn": last_rep_turn} if e.get("turn") == self.rep_turn else e for e in fresh]
 
 
 @dataclass

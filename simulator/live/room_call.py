@@ -25,7 +25,7 @@ from livekit.agents.voice.events import (
 
 from simulator.live.brain_port import CallBrain
 from simulator.live.factory import LiveOptions, SpeechModels, build_session, persona_voice
-from simulator.live.metrics import LatencyTracker
+from simulator.live.metrics import Generation, LatencyTracker
 from simulator.live.plugins.brain_llm import ReplyContext
 from simulator.live.session_log import SessionLog, Turn
 from simulator.live.turn_taking import CommitWatch
@@ -49,6 +49,7 @@ class RoomCall:
         self._commits = CommitWatch()
         self._last_rep_turn: int | None = None
         self._agent_speaking_since: float | None = None
+        self._speaking_generation: Generation | None = None
         self._parts = build_session(
             models,
             voice=persona_voice(brain.persona),
@@ -105,18 +106,26 @@ class RoomCall:
             if generation is not None and (generation.published or generation.cancelled):
                 generation = None
             self._tracker.buyer_audio_started(generation)
+            self._speaking_generation = generation
             if generation is not None:
-                generation.published = True
                 self._brain.reply_heard()
-                for event_json in generation.events:
-                    if event_json.get("turn") == generation.rep_turn and self._last_rep_turn is not None:
-                        event_json = {**event_json, "turn": self._last_rep_turn}
-                    self._log.add_brain_event(event_json, self.now_s())
+                self._publish(generation)
         elif event.old_state == "speaking":
+            if self._speaking_generation is not None:
+                self._publish(self._speaking_generation)  # events recorded while it was worded
+                self._speaking_generation = None
             self._tracker.reply_finished()
 
+    def _publish(self, generation: Generation) -> None:
+        for event_json in generation.publish(self._last_rep_turn):
+            self._log.add_brain_event(event_json, self.now_s())
+
     def _on_user_state(self, event: UserStateChangedEvent) -> None:
-        if event.new_state == "speaking" and self.session.agent_state == "speaking":
+        if event.new_state != "speaking":
+            return
+        if self._tracker.pending_span() is None:
+            self._overlap = False  # a new rep turn (a dropped backchannel left none behind)
+        if self.session.agent_state == "speaking":
             self._overlap = True
 
     def _on_item_added(self, event: ConversationItemAddedEvent) -> None:
