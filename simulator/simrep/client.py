@@ -101,6 +101,7 @@ class SimulatedRep:
         voice: VoiceOptions,
         reply_timeout_s: float = 25.0,
         quiet_s: float = 0.6,
+        hold_s: float = 3.0,
         on_line: Callable[[LineResult], None] | None = None,
         on_message: Callable[[dict[str, Any]], None] | None = None,
     ) -> None:
@@ -111,11 +112,14 @@ class SimulatedRep:
         self._voice = voice
         self._reply_timeout_s = reply_timeout_s
         self._quiet_s = quiet_s
+        self._hold_s = hold_s
         self._on_line = on_line
         self._on_message = on_message
         self._outgoing: deque[tuple[bytes, Callable[[], None] | None]] = deque()
         self._t0 = 0.0
         self._buyer_speaking = False
+        self._segment_open = False
+        """A buyer segment started and has not stopped (it may be paused or waiting for words)."""
         self._buyer_changed = asyncio.Event()
         self._last_buyer_audio = 0.0
         self._last_buyer_stop = 0.0
@@ -242,7 +246,10 @@ class SimulatedRep:
         deadline = time.monotonic() + 60
         while not self._done.is_set() and time.monotonic() < deadline:
             quiet_for = time.monotonic() - max(self._last_buyer_audio, self._last_buyer_stop)
-            if not self._buyer_speaking and quiet_for >= self._quiet_s:
+            # a reply that went quiet without ending (paused over a backchannel, or an
+            # acknowledgement waiting for the words after it) is given longer, as a person would
+            needed = self._hold_s if self._segment_open else self._quiet_s
+            if not self._buyer_speaking and quiet_for >= needed:
                 return
             await asyncio.sleep(0.05)
 
@@ -306,6 +313,7 @@ class SimulatedRep:
             self._run.session_id = message.get("session_id")
         elif kind == "buyer_speaking":
             self._buyer_speaking = True
+            self._segment_open = True
             segment = int(message.get("segment", 0))
             if segment != self._segment:
                 self._buyer_started_count += 1  # a new reply (a repeat means resumed)
@@ -314,6 +322,7 @@ class SimulatedRep:
                 self._segment_samples = 0
         elif kind == "buyer_stopped":
             self._buyer_speaking = False
+            self._segment_open = False
             self._last_buyer_stop = time.monotonic()
         elif kind == "clear":
             watch = self._cut_watch
