@@ -21,14 +21,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import copy
 import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
 from personas.schema import Persona
-from simulator.brain import BuyerBrain
+from simulator.brain import BrainCheckpoint, BuyerBrain
 from simulator.events import event_to_json
 from simulator.live.acknowledgements import Acknowledgements
 from simulator.live.brain_port import SilenceReply
@@ -43,50 +42,9 @@ def _normalise(text: str) -> str:
 
 
 @dataclass
-class _Checkpoint:
-    """The brain's mutable state before an attempt (restored if the attempt is discarded)."""
-
-    state: Any
-    events: int
-    turns: list[Any]
-    history: list[Any]
-    replies: int
-    llm_errors: int
-    silence_prompted: bool
-    rng: Any
-    last_fallback: str
-
-    @classmethod
-    def take(cls, brain: BuyerBrain) -> _Checkpoint:
-        # BuyerBrain has no public checkpoint API yet; these are the fields respond() mutates.
-        return cls(
-            state=copy.deepcopy(brain.state),
-            events=len(brain.events),
-            turns=list(brain.turns),
-            history=list(brain._history),  # noqa: SLF001
-            replies=len(brain.stats.replies),
-            llm_errors=brain.stats.llm_errors,
-            silence_prompted=brain._silence_prompted,  # noqa: SLF001
-            rng=brain._rng.getstate(),  # noqa: SLF001
-            last_fallback=brain._writer.last_fallback,  # noqa: SLF001
-        )
-
-    def restore(self, brain: BuyerBrain) -> None:
-        brain.state = copy.deepcopy(self.state)
-        del brain.events[self.events :]
-        brain.turns[:] = self.turns
-        brain._history[:] = self.history  # noqa: SLF001
-        del brain.stats.replies[self.replies :]
-        brain.stats.llm_errors = self.llm_errors
-        brain._silence_prompted = self.silence_prompted  # noqa: SLF001
-        brain._rng.setstate(self.rng)  # noqa: SLF001
-        brain._writer.last_fallback = self.last_fallback  # noqa: SLF001
-
-
-@dataclass
 class _Attempt:
     rep_text: str
-    checkpoint: _Checkpoint
+    checkpoint: BrainCheckpoint
     kept: bool = False
     """Its rep text was the committed one (livekit may reuse it)."""
     heard: bool = False
@@ -185,11 +143,11 @@ class LiveBrain:
         )
         if discarded:
             assert previous is not None
-            previous.checkpoint.restore(self.brain)
+            self.brain.restore(previous.checkpoint)
             self._seen_events = min(self._seen_events, len(self.brain.events))
             checkpoint = previous.checkpoint
         else:
-            checkpoint = _Checkpoint.take(self.brain)
+            checkpoint = self.brain.checkpoint()
         self._attempt = _Attempt(rep_text, checkpoint)
 
     def _new_events(self) -> list[dict[str, Any]]:
