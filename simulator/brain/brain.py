@@ -44,7 +44,7 @@ class BrainOptions:
     max_tokens: int = 60
     temperature: float = 0.5
     history_turns: int = 24
-    """Exchanges kept in the prompt; older ones drop out (and the prefix cache with them)."""
+    """Most exchanges kept in the prompt; older ones drop out in steps of half this many."""
     use_llm_classifier: bool = False
     """Refine the rule-based analysis with an LLM JSON classifier (costs one request per turn)."""
     seed: int | None = None

@@ -7,7 +7,10 @@ user/assistant turns, and every user turn written as the seller's words plus a
 one-line direction chosen by program logic ("push back on price", "tell them
 X"). A hidden fact enters the prompt only in the direction of the turn that
 reveals it (and stays in the history from then on). Nothing before the newest
-turn ever changes, so the llama.cpp prefix cache reuses the whole prompt.
+turn ever changes, so the llama.cpp prefix cache reuses the whole prompt; when
+a long call outgrows the history window, the window moves in steps of half its
+size (:func:`history_window_start`), so the cache is rebuilt once per step and
+not on every turn.
 """
 
 from __future__ import annotations
@@ -125,6 +128,21 @@ def user_message(seller: str, first_name: str, direction: str) -> str:
     return f'Seller: "{seller}"\n(Direction for {first_name}: {direction})'
 
 
+def history_window_start(exchanges: int, window: int) -> int:
+    """Index of the oldest exchange kept in a prompt that holds at most ``window``.
+
+    A window that slid by one exchange per turn would change the prompt right
+    after the few-shot turns every time, and the LLM would re-evaluate the whole
+    history on every reply (over a second per turn on two cores at 24
+    exchanges). Sliding in steps of half the window keeps the prefix stable for
+    ``window // 2`` turns at a time and always keeps more than half the window.
+    """
+    if exchanges <= window:
+        return 0
+    step = max(1, window // 2)
+    return -(-(exchanges - window) // step) * step
+
+
 def render_messages(
     persona: Persona,
     history: list[Exchange],
@@ -142,7 +160,7 @@ def render_messages(
         direction = direction_for(persona, shot, persona.trust.initial, rng=shot_rng)
         messages.append({"role": "user", "content": user_message(seller, first, direction)})
         messages.append({"role": "assistant", "content": persona.examples.for_intent(intent)[0]})
-    for exchange in history[-history_turns:]:
+    for exchange in history[history_window_start(len(history), history_turns) :]:
         messages.append(
             {"role": "user", "content": user_message(exchange.seller, first, exchange.direction)}
         )
